@@ -1,0 +1,1 @@
+"""The control-room incident log: entries, derived state, risk and the backlog."""

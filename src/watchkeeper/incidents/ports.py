@@ -1,0 +1,93 @@
+"""Ports the incident services need; adapters implement them, bootstrap wires them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from watchkeeper.incidents.model import Incident, LogEntry
+from watchkeeper.kernel.ids import IncidentId
+
+
+class IncidentRepository(Protocol):
+    """Stores incident logs. ``add`` a new log; ``append`` new entries to a stored one."""
+
+    def add(self, incident: Incident) -> None:
+        """Store a new incident with all its entries."""
+
+    def append(self, incident: Incident, expected_version: int) -> None:
+        """Store entries added since ``expected_version``.
+
+        Raises ConcurrencyConflict if the stored version is no longer ``expected_version``.
+        """
+
+    def get(self, incident_id: IncidentId) -> Incident:
+        """Load one incident; raises NotFound."""
+
+    def find_by_source_ref(self, source_system: str, source_ref: str) -> Incident | None:
+        """The incident imported from this source reference, if any."""
+
+    def resolve(self, ref: str) -> Incident:
+        """Load by incident id or by source reference (e.g. a CAD number); raises NotFound."""
+
+    def open_at(self, as_of: datetime | None = None) -> Iterator[Incident]:
+        """Every incident open at ``as_of`` (now when None), with entries up to then."""
+
+    def recent_at_locations(
+        self, address_keys: Iterable[str], since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Count incidents logged per address key in [since, until]."""
+
+
+class UnitOfWork(Protocol):
+    """A transaction. Only the use case commits: ``with uow: ...; uow.commit()``."""
+
+    incidents: IncidentRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class KnownRecord:
+    """Something safeguarding (or another register) already holds about a person/address."""
+
+    register: str
+    summary: str
+    reference: str
+
+
+class SafeguardingLookup(Protocol):
+    """What other registers know about a person or address at intake."""
+
+    def known_at(self, address_key: str, person_ref: str) -> Sequence[KnownRecord]: ...
+
+
+class NothingKnown:
+    """The lookup used until a safeguarding register is wired in: it knows nothing."""
+
+    def known_at(self, address_key: str, person_ref: str) -> Sequence[KnownRecord]:
+        return ()
+
+
+__all__ = [
+    "IncidentRepository",
+    "KnownRecord",
+    "LogEntry",
+    "NothingKnown",
+    "SafeguardingLookup",
+    "UnitOfWork",
+]

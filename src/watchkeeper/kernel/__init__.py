@@ -1,0 +1,1 @@
+"""Kernel: identifiers, clocks, errors and geometry shared by every context."""
