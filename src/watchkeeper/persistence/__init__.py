@@ -1,0 +1,1 @@
+"""Adapters that know storage: SQLAlchemy tables, repositories, migrations, CAD import."""

@@ -1,0 +1,1 @@
+"""Import of real computer-aided-dispatch exports through declarative mapping profiles."""
