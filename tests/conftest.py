@@ -40,7 +40,9 @@ def _fresh_postgres_database() -> Iterator[str]:
     if not admin_url:
         if _require_postgres():
             pytest.fail("WATCHKEEPER_REQUIRE_POSTGRES=1 but WATCHKEEPER_TEST_POSTGRES_URL is unset")
-        pytest.skip("PostgreSQL not configured: set WATCHKEEPER_TEST_POSTGRES_URL to run these tests")
+        pytest.skip(
+            "PostgreSQL not configured: set WATCHKEEPER_TEST_POSTGRES_URL to run these tests"
+        )
     name = f"wk_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:

@@ -60,6 +60,7 @@ class IncidentState:
     status: Status = Status.OPEN
     grade: Graded | None = None
     graded_at: datetime | None = None
+    first_graded_at: datetime | None = None
     thrive: ThriveAssessed | None = None
     markers: frozenset[str] = frozenset()
     last_contact_at: datetime | None = None
@@ -86,6 +87,7 @@ def _apply(state: IncidentState, entry: LogEntry) -> None:  # noqa: C901 - one b
     p = entry.payload
     if isinstance(p, Graded):
         state.grade, state.graded_at = p, entry.at
+        state.first_graded_at = state.first_graded_at or entry.at
     elif isinstance(p, ThriveAssessed):
         state.thrive = p
     elif isinstance(p, VulnerabilityMarked):
@@ -160,6 +162,10 @@ class Incident:
     @property
     def state(self) -> IncidentState:
         return derive_state(tuple(self.entries))
+
+    def state_at(self, as_of: datetime) -> IncidentState:
+        """State as it stood at ``as_of`` (entries after it ignored)."""
+        return derive_state(tuple(self.entries), as_of=as_of)
 
     def record(
         self, payload: EntryPayload, at: datetime, author: str, recorded_at: datetime

@@ -71,6 +71,7 @@ class RiskWeights:
     repeat_victim_points: float
     repeat_location_points: float
     safeguarding_points: float
+    safeguarding_records_cap: int  # records counted at most, so the score stays bounded
     band_thresholds: dict[str, float]  # critical / high / medium lower bounds; low is the rest
     provenance: Provenance
 
@@ -86,6 +87,7 @@ class BacklogPolicy:
     no_contact_minutes: float
     review_interval_minutes: float
     callback_due_minutes: float
+    breach_imminent_minutes: float
     provenance: Provenance
 
 
@@ -237,6 +239,7 @@ def _parse_risk(doc: dict[str, Any]) -> RiskWeights:
         _num(doc, "repeat_victim_points", where),
         _num(doc, "repeat_location_points", where),
         _num(doc, "safeguarding_points", where),
+        int(_num(doc, "safeguarding_records_cap", where, minimum=1)),
         thresholds,
         _provenance(doc, where),
     )
@@ -280,6 +283,7 @@ def parse_force_profile(doc: dict[str, Any]) -> ForceProfile:
         _num(backlog_doc, "no_contact_minutes", "backlog."),
         _num(backlog_doc, "review_interval_minutes", "backlog.", minimum=1.0),
         _num(backlog_doc, "callback_due_minutes", "backlog.", minimum=1.0),
+        _num(backlog_doc, "breach_imminent_minutes", "backlog.", minimum=1.0),
         _provenance(backlog_doc, "backlog."),
     )
     return ForceProfile(

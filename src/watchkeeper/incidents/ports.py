@@ -24,6 +24,9 @@ class IncidentRepository(Protocol):
         Raises ConcurrencyConflict if the stored version is no longer ``expected_version``.
         """
 
+    def count(self) -> int:
+        """How many incidents are stored."""
+
     def get(self, incident_id: IncidentId) -> Incident:
         """Load one incident; raises NotFound."""
 
@@ -40,6 +43,11 @@ class IncidentRepository(Protocol):
         self, address_keys: Iterable[str], since: datetime, until: datetime
     ) -> dict[str, int]:
         """Count incidents logged per address key in [since, until]."""
+
+    def recent_for_people(
+        self, person_refs: Iterable[str], since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Count incidents logged per caller person reference in [since, until]."""
 
 
 class UnitOfWork(Protocol):

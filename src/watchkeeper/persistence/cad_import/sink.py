@@ -45,7 +45,7 @@ class ImportStore(Protocol):
     def add_many(self, batch: Sequence[ImportedIncident]) -> None:
         """Insert new incidents (and all their entries) in bulk."""
 
-    def append_correction(
+    def append_correction(  # noqa: PLR0917 - the store's bulk path passes these positionally
         self,
         stored: StoredSource,
         correction: Corrected,

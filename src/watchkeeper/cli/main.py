@@ -1,0 +1,67 @@
+"""Entry point: global options, the command groups, and one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from watchkeeper.cli import (
+    backlog_commands,
+    db_commands,
+    demo_commands,
+    import_commands,
+    incident_commands,
+)
+from watchkeeper.cli.context import CliState
+from watchkeeper.kernel.errors import WatchkeeperError
+
+app = typer.Typer(
+    name="watchkeeper",
+    help="Watchkeeper: the risk-ranked control-room backlog and the force's incident log.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_commands.app, name="db")
+app.add_typer(incident_commands.app, name="incident")
+app.command("import")(import_commands.import_exports)
+app.command("backlog")(backlog_commands.backlog)
+app.command("demo")(demo_commands.demo)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    operator: Annotated[
+        str | None,
+        typer.Option("--as", help="Act as this named operator (default: WATCHKEEPER_OPERATOR)."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Watchkeeper command line. The database is chosen by WATCHKEEPER_DATABASE_URL."""
+    ctx.obj = CliState(operator=operator, debug=debug)
+
+
+def run() -> None:
+    """Console-script entry: errors become one clear line and a non-zero exit."""
+    debug = "--debug" in sys.argv
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        app()
+    except WatchkeeperError as exc:
+        if debug:
+            raise
+        err.print(f"error: {exc.message}", markup=False)
+        sys.exit(2)
+    except Exception as exc:  # the last line of defence: never a traceback without --debug
+        if debug:
+            raise
+        err.print(f"error: {type(exc).__name__}: {exc}".splitlines()[0], markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

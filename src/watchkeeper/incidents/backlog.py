@@ -1,0 +1,298 @@
+"""The risk-ranked backlog of open incidents, with recommended actions and the totals.
+
+HMICFRS told West Midlands Police to "fully understand the risk held in the backlog of
+open incidents ... and prioritise those incidents" (cause of concern 8930, STANDARDS.md 0).
+This module ranks the open set by risk (vectorised, see ``risk``), says what each row
+needs next through named rules, and gives the duty inspector the totals they are asked
+about. Factors are built only for the rows someone opens (:meth:`Backlog.explain`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from watchkeeper.incidents import attendance
+from watchkeeper.incidents.entries import Grade, Level, ThriveElement
+from watchkeeper.incidents.model import IncidentState, Status
+from watchkeeper.incidents.policy import BANDS, ForceProfile
+from watchkeeper.incidents.risk import (
+    NO_CONTEXT,
+    RiskAssessment,
+    RiskContext,
+    explain,
+    features_of,
+    has_contact,
+    score_features,
+)
+from watchkeeper.kernel.clock import minutes_between
+from watchkeeper.kernel.errors import NotFound
+from watchkeeper.kernel.ids import IncidentId
+
+UNGRADED = "ungraded"
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendedAction:
+    """What a rule recommends for a row, and why, in a machine-readable form."""
+
+    rule: str
+    action: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BacklogFilters:
+    """Optional filters on the rows shown; the summary always covers the whole backlog."""
+
+    grade: Grade | None = None
+    band: str | None = None
+    area: str | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BacklogRow:
+    incident_id: IncidentId
+    score: float
+    band: str
+    grade: Grade | None
+    grade_label: str | None  # the force's own label, as the call handler graded it
+    status: Status
+    area: str
+    category: str
+    waited_minutes: float
+    minutes_to_breach: float | None
+    deadline: datetime | None
+    markers: tuple[str, ...]
+    has_contact: bool
+    last_review_at: datetime | None
+    actions: tuple[RecommendedAction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OldestIncident:
+    incident_id: IncidentId
+    waited_minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class BacklogSummary:
+    """The duty inspector's view of the backlog at ``as_of``; plain data for trends."""
+
+    as_of: datetime
+    total_open: int
+    by_grade: dict[str, int]
+    by_band: dict[str, int]
+    oldest: OldestIncident | None
+    breached: int
+    vulnerable: int
+    no_contact: int  # waiting with no contact for more than backlog.no_contact_minutes
+    unreviewed: int  # never reviewed by a supervisor
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """Ranked rows (after filters), the summary of all open incidents, lazy explanations."""
+
+    as_of: datetime
+    rows: tuple[BacklogRow, ...]
+    summary: BacklogSummary
+    profile: ForceProfile = field(repr=False)
+    states: Mapping[IncidentId, IncidentState] = field(repr=False)
+    contexts: Mapping[IncidentId, RiskContext] = field(repr=False)
+
+    def explain(self, incident_id: IncidentId) -> RiskAssessment:
+        """The factors behind one row's score, built on demand."""
+        state = self.states.get(incident_id)
+        if state is None:
+            raise NotFound(f"incident {incident_id} is not in this backlog")
+        context = self.contexts.get(incident_id, NO_CONTEXT)
+        return explain(state, context, self.profile, self.as_of)
+
+
+# --- recommended actions: one named rule each ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Situation:
+    state: IncidentState
+    band: str
+    waited: float
+    to_breach: float | None
+    now: datetime
+
+    @property
+    def grade(self) -> Grade | None:
+        return self.state.grade.grade if self.state.grade else None
+
+    @property
+    def unassigned(self) -> bool:
+        return not self.state.units
+
+
+Rule = Callable[[_Situation, ForceProfile], RecommendedAction | None]
+
+
+def call_back_now(s: _Situation, profile: ForceProfile) -> RecommendedAction | None:
+    due = profile.backlog.callback_due_minutes
+    if has_contact(s.state) or s.waited <= due:
+        return None
+    reason = f"no contact since logging, {s.waited:.0f} min ago (call back after {due:g})"
+    return RecommendedAction("call-back-now", "call the caller back now", reason)
+
+
+def supervisor_review(s: _Situation, profile: ForceProfile) -> RecommendedAction | None:
+    interval = profile.backlog.review_interval_minutes
+    last = s.state.last_review_at
+    if s.waited <= interval or (last is not None and minutes_between(last, s.now) <= interval):
+        return None
+    when = "never reviewed" if last is None else f"last reviewed {last.isoformat()}"
+    reason = f"waited {s.waited:.0f} min; {when} (review every {interval:g} min)"
+    return RecommendedAction("supervisor-review", "supervisor to review this incident", reason)
+
+
+def re_grade(s: _Situation, profile: ForceProfile) -> RecommendedAction | None:
+    low_grade = s.grade in (Grade.SCHEDULED, Grade.RESOLUTION_WITHOUT_DEPLOYMENT)
+    if (low_grade and s.band in ("critical", "high")) or (
+        s.grade is Grade.PRIORITY and s.band == "critical"
+    ):
+        assert s.grade is not None  # both branches name a grade
+        reason = f"risk band {s.band} but graded {profile.label_for(s.grade)} ({s.grade.value})"
+        return RecommendedAction("re-grade", "re-grade: the risk outweighs the grade", reason)
+    return None
+
+
+def deploy(s: _Situation, profile: ForceProfile) -> RecommendedAction | None:
+    if not s.unassigned or not (s.grade is Grade.EMERGENCY or s.band == "critical"):
+        return None
+    why = "emergency grade" if s.grade is Grade.EMERGENCY else "critical risk band"
+    return RecommendedAction("deploy", "assign a unit now", f"{why} and no unit assigned")
+
+
+def breach_imminent(s: _Situation, profile: ForceProfile) -> RecommendedAction | None:
+    if not s.unassigned or s.to_breach is None:
+        return None
+    if not 0.0 <= s.to_breach <= profile.backlog.breach_imminent_minutes:
+        return None
+    reason = f"breaches its attendance target in {s.to_breach:.0f} min and no unit assigned"
+    return RecommendedAction("breach-imminent", "assign before the target is missed", reason)
+
+
+RULES: tuple[Rule, ...] = (call_back_now, supervisor_review, re_grade, deploy, breach_imminent)
+
+
+def recommend(situation: _Situation, profile: ForceProfile) -> tuple[RecommendedAction, ...]:
+    """Every rule's recommendation for one row, in rule order."""
+    found = (rule(situation, profile) for rule in RULES)
+    return tuple(action for action in found if action is not None)
+
+
+# --- building the backlog ---------------------------------------------------------------
+
+
+def _row(
+    state: IncidentState, score: float, band: str, profile: ForceProfile, now: datetime
+) -> BacklogRow:
+    waited = attendance.waited_minutes(state, now)
+    to_breach = attendance.minutes_to_breach(state, profile, now)
+    actions = recommend(_Situation(state, band, waited, to_breach, now), profile)
+    return BacklogRow(
+        incident_id=state.incident_id,
+        score=score,
+        band=band,
+        grade=state.grade.grade if state.grade else None,
+        grade_label=state.grade.force_label if state.grade else None,
+        status=state.status,
+        area=state.location.area,
+        category=state.opened.category,
+        waited_minutes=waited,
+        minutes_to_breach=to_breach,
+        deadline=attendance.deadline(state, profile),
+        markers=tuple(sorted(state.markers)),
+        has_contact=has_contact(state),
+        last_review_at=state.last_review_at,
+        actions=actions,
+    )
+
+
+def _rank_key(row: BacklogRow, logged_at: datetime) -> tuple[float, bool, float, datetime, str]:
+    # Highest score first; ties go to the earlier deadline (none last), then the older call.
+    due = row.deadline.timestamp() if row.deadline else 0.0
+    return (-row.score, row.deadline is None, due, logged_at, row.incident_id)
+
+
+def _shown(row: BacklogRow, filters: BacklogFilters) -> bool:
+    return (
+        (filters.grade is None or row.grade is filters.grade)
+        and (filters.band is None or row.band == filters.band)
+        and (filters.area is None or row.area == filters.area)
+        and (filters.marker is None or filters.marker in row.markers)
+    )
+
+
+def build_backlog(
+    states: Sequence[IncidentState],
+    contexts: Mapping[IncidentId, RiskContext],
+    profile: ForceProfile,
+    now: datetime,
+    filters: BacklogFilters | None = None,
+) -> Backlog:
+    """The open incidents ranked by risk at ``now``; closed states are left out.
+
+    ``filters`` narrow the rows; the summary always covers every open incident, because the
+    inspector's totals must not depend on what the dispatcher chose to look at.
+    """
+    open_states = [s for s in states if s.is_open]
+    scores, codes = score_features(features_of(open_states, contexts, profile), profile, now)
+    rows = [
+        _row(s, float(score), BANDS[code], profile, now)
+        for s, score, code in zip(open_states, scores, codes, strict=True)
+    ]
+    summary = summarise(rows, open_states, profile, now)
+    logged = {s.incident_id: s.logged_at for s in open_states}
+    rows.sort(key=lambda r: _rank_key(r, logged[r.incident_id]))
+    shown = tuple(r for r in rows if _shown(r, filters or BacklogFilters()))
+    by_id = {s.incident_id: s for s in open_states}
+    return Backlog(now, shown, summary, profile, by_id, dict(contexts))
+
+
+# --- the duty inspector's totals -------------------------------------------------------
+
+
+def is_vulnerable(state: IncidentState) -> bool:
+    """Any vulnerability marker, or THRIVE vulnerability assessed medium or high."""
+    rating = state.thrive.ratings.get(ThriveElement.VULNERABILITY) if state.thrive else None
+    return bool(state.markers) or (
+        rating is not None and rating.level in (Level.MEDIUM, Level.HIGH)
+    )
+
+
+def summarise(
+    rows: Sequence[BacklogRow],
+    states: Sequence[IncidentState],
+    profile: ForceProfile,
+    now: datetime,
+) -> BacklogSummary:
+    """Totals over unfiltered rows and their states (same order, open incidents only)."""
+    by_grade = {g.value: 0 for g in Grade} | {UNGRADED: 0}
+    by_band = dict.fromkeys(BANDS, 0)
+    for row in rows:
+        by_grade[row.grade.value if row.grade else UNGRADED] += 1
+        by_band[row.band] += 1
+    oldest = max(rows, key=lambda r: r.waited_minutes, default=None)
+    silent_for = profile.backlog.no_contact_minutes
+    return BacklogSummary(
+        as_of=now,
+        total_open=len(rows),
+        by_grade=by_grade,
+        by_band=by_band,
+        oldest=OldestIncident(oldest.incident_id, oldest.waited_minutes) if oldest else None,
+        breached=sum(
+            1 for r in rows if r.minutes_to_breach is not None and r.minutes_to_breach < 0
+        ),
+        vulnerable=sum(1 for s in states if is_vulnerable(s)),
+        no_contact=sum(1 for r in rows if not r.has_contact and r.waited_minutes > silent_for),
+        unreviewed=sum(1 for r in rows if r.last_review_at is None),
+    )

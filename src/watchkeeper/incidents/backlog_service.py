@@ -1,0 +1,80 @@
+"""Use cases of the backlog: the ranked board now or at any past moment, and its trend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from watchkeeper.incidents.backlog import Backlog, BacklogFilters, BacklogSummary, build_backlog
+from watchkeeper.incidents.model import IncidentState
+from watchkeeper.incidents.policy import ForceProfile
+from watchkeeper.incidents.ports import SafeguardingLookup, UnitOfWork
+from watchkeeper.incidents.risk import RiskContext
+from watchkeeper.kernel.clock import Clock, ensure_utc
+from watchkeeper.kernel.errors import InputError
+from watchkeeper.kernel.ids import IncidentId
+
+MAX_TREND_POINTS = 500
+
+
+class BacklogService:
+    """Builds the risk-ranked backlog from the log, live or as it stood at ``as_of``."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        profile: ForceProfile,
+        lookup: SafeguardingLookup,
+    ) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._profile = profile
+        self._lookup = lookup
+
+    def current(
+        self, actor: str, as_of: datetime | None = None, filters: BacklogFilters | None = None
+    ) -> Backlog:
+        """The ranked backlog now, or reconstructed from the log at a past moment."""
+        at = ensure_utc(as_of) if as_of is not None else self._clock.now()
+        with self._uow() as uow:
+            states = [i.state_at(at) for i in uow.incidents.open_at(at)]
+            contexts = self._contexts(uow, states, at)
+        return build_backlog(states, contexts, self._profile, at, filters)
+
+    def trend(
+        self, actor: str, start: datetime, end: datetime, step: timedelta
+    ) -> list[BacklogSummary]:
+        """Backlog summaries at each step from start to end, rebuilt from the log."""
+        start, end = ensure_utc(start), ensure_utc(end)
+        if step <= timedelta(0) or end < start:
+            raise InputError("a trend needs start <= end and a positive step")
+        if (end - start) / step > MAX_TREND_POINTS:
+            raise InputError(f"a trend is limited to {MAX_TREND_POINTS} points; use a larger step")
+        moments = []
+        at = start
+        while at <= end:
+            moments.append(at)
+            at += step
+        return [self.current(actor, moment).summary for moment in moments]
+
+    def _contexts(
+        self, uow: UnitOfWork, states: Sequence[IncidentState], at: datetime
+    ) -> dict[IncidentId, RiskContext]:
+        since = at - timedelta(days=self._profile.risk.repeat_window_days)
+        keys = {s.location.address_key for s in states if s.location.address_key}
+        people = {s.opened.caller.person_ref for s in states if s.opened.caller.person_ref}
+        at_locations = uow.incidents.recent_at_locations(keys, since, at) if keys else {}
+        for_people = uow.incidents.recent_for_people(people, since, at) if people else {}
+        contexts = {}
+        for s in states:
+            own = 1 if since <= s.logged_at <= at else 0  # do not count the incident itself
+            known = self._lookup.known_at(s.location.address_key, s.opened.caller.person_ref)
+            contexts[s.incident_id] = RiskContext(
+                repeat_location=max(0, at_locations.get(s.location.address_key, 0) - own),
+                repeat_victim=max(0, for_people.get(s.opened.caller.person_ref, 0) - own)
+                if s.opened.caller.person_ref
+                else 0,
+                known_records=len(known),
+            )
+        return contexts

@@ -1,0 +1,161 @@
+"""Use cases of the control-room log. Each owns its transaction: ``with uow: ...; commit``.
+
+Entry points (CLI, web) call these and only these; no rule lives in a route or command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from watchkeeper.incidents.entries import (
+    Caller,
+    CallSource,
+    EntryPayload,
+    Graded,
+    Location,
+    Opened,
+    ThriveAssessed,
+    VulnerabilityMarked,
+)
+from watchkeeper.incidents.model import Incident, IncidentState, LogEntry
+from watchkeeper.incidents.policy import ForceProfile
+from watchkeeper.incidents.ports import KnownRecord, SafeguardingLookup, UnitOfWork
+from watchkeeper.kernel.clock import Clock, ensure_utc
+from watchkeeper.kernel.errors import ConcurrencyConflict, DomainRuleViolation, InputError
+from watchkeeper.kernel.ids import IncidentId, new_incident_id
+
+
+@dataclass(frozen=True, slots=True)
+class NewIncident:
+    """What a call handler records when logging an incident."""
+
+    source: CallSource
+    location: Location
+    category: str
+    grade_label: str
+    caller: Caller = field(default_factory=Caller)
+    summary: str = ""
+    markers: tuple[str, ...] = ()
+    thrive: ThriveAssessed | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentView:
+    """One incident as a reader sees it: its log, its derived state, what is known."""
+
+    incident: Incident
+    state: IncidentState
+    known: Sequence[KnownRecord]
+
+
+class IncidentLog:
+    """The incident log's use cases, wired by bootstrap with a store, a clock and a profile."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        profile: ForceProfile,
+        lookup: SafeguardingLookup,
+    ) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._profile = profile
+        self._lookup = lookup
+
+    @property
+    def profile(self) -> ForceProfile:
+        return self._profile
+
+    def log_incident(
+        self, actor: str, request: NewIncident, at: datetime | None = None
+    ) -> IncidentId:
+        """Open a new incident with its grade, markers and (optional) THRIVE assessment."""
+        self._check_codes(request)
+        now = self._clock.now()
+        at = ensure_utc(at) if at is not None else now
+        grade = self._profile.grade_for_label(request.grade_label)
+        opened = Opened(
+            request.source, request.location, request.category, request.caller, request.summary
+        )
+        incident = Incident.open(new_incident_id(at), opened, at, actor, now)
+        incident.record(Graded(grade, request.grade_label, "initial grading"), at, actor, now)
+        for marker in request.markers:
+            incident.record(VulnerabilityMarked(marker), at, actor, now)
+        if request.thrive is not None:
+            incident.record(request.thrive, at, actor, now)
+        with self._uow() as uow:
+            uow.incidents.add(incident)
+            uow.commit()
+        return incident.incident_id
+
+    def record(
+        self,
+        actor: str,
+        ref: str,
+        payload: EntryPayload,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> LogEntry:
+        """Append one entry to an incident's log (optimistic: refuses if it changed meanwhile)."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            incident = uow.incidents.resolve(ref)
+            version = incident.version
+            if expected_version is not None and expected_version != version:
+                raise ConcurrencyConflict(
+                    f"incident {incident.incident_id} changed since you read it "
+                    f"(version {expected_version}, now {version}); reload and try again"
+                )
+            self._check_payload(payload)
+            entry = incident.record(payload, ensure_utc(at) if at else now, actor, now)
+            uow.incidents.append(incident, expected_version=version)
+            uow.commit()
+        return entry
+
+    def load_history(
+        self, actor: str, incidents: Sequence[Incident], batch_size: int = 2000
+    ) -> int:
+        """Store already-built incident logs (demo or generated history), batch by batch."""
+        for start in range(0, len(incidents), batch_size):
+            with self._uow() as uow:
+                for incident in incidents[start : start + batch_size]:
+                    uow.incidents.add(incident)
+                uow.commit()
+        return len(incidents)
+
+    def stored_count(self, actor: str) -> int:
+        """How many incidents the store holds."""
+        with self._uow() as uow:
+            return uow.incidents.count()
+
+    def show(self, actor: str, ref: str) -> IncidentView:
+        """The full log of one incident (by id or source reference) and what is known."""
+        with self._uow() as uow:
+            incident = uow.incidents.resolve(ref)
+        state = incident.state
+        known = self._lookup.known_at(state.location.address_key, state.opened.caller.person_ref)
+        return IncidentView(incident, state, known)
+
+    def _check_codes(self, request: NewIncident) -> None:
+        if request.category not in self._profile.categories:
+            raise InputError(f"unknown opening category {request.category!r}")
+        for marker in request.markers:
+            self._check_marker(marker)
+
+    def _check_marker(self, marker: str) -> None:
+        if marker not in self._profile.markers:
+            known = ", ".join(sorted(self._profile.markers))
+            raise InputError(f"unknown vulnerability marker {marker!r} (known: {known})")
+
+    def _check_payload(self, payload: EntryPayload) -> None:
+        if isinstance(payload, VulnerabilityMarked):
+            self._check_marker(payload.marker)
+        if isinstance(payload, Graded):
+            expected = self._profile.grade_for_label(payload.force_label)
+            if expected is not payload.grade:
+                raise DomainRuleViolation(
+                    f"label {payload.force_label!r} is grade {expected.value}, not {payload.grade.value}"
+                )

@@ -1,0 +1,1 @@
+"""Alembic migrations for the Watchkeeper store, shipped inside the package."""

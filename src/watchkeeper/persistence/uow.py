@@ -1,0 +1,101 @@
+"""Units of work: one connection, one transaction; only ``commit()`` makes it durable.
+
+``with uow: ...; uow.commit()`` — leaving the block without committing rolls back.
+Work after a commit or rollback in the same block begins a fresh transaction (SQLAlchemy's
+autobegin), which is again rolled back unless committed.
+
+On SQLite a transaction that read before another writer committed cannot then write (its
+snapshot is stale); that surfaces as ConcurrencyConflict, like a failed version check.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import sqlalchemy as sa
+
+from watchkeeper.incidents.ports import IncidentRepository
+from watchkeeper.persistence.cad_import.sink import ImportStore
+from watchkeeper.persistence.engine import SQLITE_BEGIN_IMMEDIATE, lock_conflicts_raised
+from watchkeeper.persistence.import_store import SqlImportStore
+from watchkeeper.persistence.repository import SqlIncidentRepository
+
+
+class _SqlTransaction:
+    """What both units of work share: the connection and its transaction."""
+
+    # Deferred by default: read-only work (the board) never holds SQLite's write lock.
+    _begin_immediate = False
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._connection: sa.Connection | None = None
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already in use; make a new one")
+        self._connection = self._engine.connect().execution_options(
+            **{SQLITE_BEGIN_IMMEDIATE: self._begin_immediate}
+        )
+        self._connection.begin()
+        self._bind(self._connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        finally:
+            connection.close()
+
+    def _bind(self, connection: sa.Connection) -> None:
+        """Give the stores this transaction's connection."""
+
+    def commit(self) -> None:
+        """Make everything done since the transaction began durable."""
+        with lock_conflicts_raised():
+            self._active().commit()
+
+    def rollback(self) -> None:
+        """Discard everything done since the transaction began."""
+        self._active().rollback()
+
+    def _active(self) -> sa.Connection:
+        if self._connection is None:
+            raise RuntimeError("use the unit of work in a 'with' block")
+        return self._connection
+
+
+class SqlUnitOfWork(_SqlTransaction):
+    """The incidents UnitOfWork port over SQL; ``incidents`` is valid inside the block."""
+
+    incidents: IncidentRepository
+
+    def _bind(self, connection: sa.Connection) -> None:
+        self.incidents = SqlIncidentRepository(connection)
+
+
+class SqlImportUnitOfWork(_SqlTransaction):
+    """The CAD importer's ImportUnitOfWork over SQL: one batch, one transaction.
+
+    Every batch writes, so on SQLite it takes the write lock up front: no other writer can
+    commit between the batch's existence check and its inserts (which would fail the whole
+    batch on a stale snapshot); they wait their turn, up to the busy timeout, so keep
+    batches short (a few thousand rows).
+    """
+
+    _begin_immediate = True
+
+    imports: ImportStore
+
+    def _bind(self, connection: sa.Connection) -> None:
+        self.imports = SqlImportStore(connection)

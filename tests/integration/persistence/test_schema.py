@@ -1,0 +1,71 @@
+"""Migrations: shipped in the package, run from code, and matching the table definitions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from watchkeeper.persistence import schema
+from watchkeeper.persistence.engine import create_engine_for
+from watchkeeper.persistence.tables import metadata
+
+EXPECTED_TABLES = {"incidents", "incident_entries"}
+
+
+def _tables(url: str) -> set[str]:
+    engine = create_engine_for(url)
+    try:
+        return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_an_empty_database_is_migrated_to_the_latest_revision(database_url):
+    assert schema.current_revision(database_url) is None
+
+    schema.upgrade(database_url)
+
+    assert schema.current_revision(database_url) == schema.head_revision()
+    assert _tables(database_url) == EXPECTED_TABLES
+
+
+def test_the_migrated_schema_matches_the_table_definitions(database_url):
+    schema.upgrade(database_url)
+    engine = create_engine_for(database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, metadata)
+    finally:
+        engine.dispose()
+
+    assert differences == []
+
+
+def test_downgrading_to_base_removes_every_table_and_upgrading_restores_them(database_url):
+    schema.upgrade(database_url)
+
+    schema.downgrade(database_url, "base")
+    assert _tables(database_url) == set()
+    assert schema.current_revision(database_url) is None
+
+    schema.upgrade(database_url)
+    assert _tables(database_url) == EXPECTED_TABLES
+
+
+def test_upgrading_an_up_to_date_database_changes_nothing(database_url):
+    schema.upgrade(database_url)
+    schema.upgrade(database_url)
+
+    assert schema.current_revision(database_url) == schema.head_revision()
+
+
+def test_the_migration_scripts_ship_inside_the_package_as_package_modules():
+    migrations = schema.MIGRATIONS
+    assert (migrations / "env.py").is_file()
+    assert (migrations / "script.py.mako").is_file()
+    # setuptools packages .py files only inside packages, so both folders need __init__.py.
+    assert (migrations / "__init__.py").is_file()
+    assert (migrations / "versions" / "__init__.py").is_file()
+    assert schema.head_revision() is not None
