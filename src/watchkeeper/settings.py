@@ -19,6 +19,7 @@ class Settings:
     database_url: str
     force_profile_path: Path | None
     operator: str
+    operator_role: str
 
 
 def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
@@ -29,6 +30,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         database_url=env.get("WATCHKEEPER_DATABASE_URL", DEFAULT_DATABASE_URL),
         force_profile_path=Path(profile) if profile else None,
         operator=env.get("WATCHKEEPER_OPERATOR", "operator"),
+        operator_role=env.get("WATCHKEEPER_OPERATOR_ROLE", "control-room-supervisor"),
     )
 
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import typer
 
+from watchkeeper.access.model import Actor, Role
 from watchkeeper.bootstrap import Application, build
+from watchkeeper.kernel.errors import ConfigurationError
 
 
 @dataclass
@@ -20,9 +22,16 @@ class CliState:
             self._app = build()
         return self._app
 
-    def actor(self) -> str:
-        """The named operator this command acts as."""
-        return self.operator or self.application().settings.operator
+    def actor(self) -> Actor:
+        """The named operator this command acts as (authorised and audited like the web)."""
+        settings = self.application().settings
+        try:
+            role = Role(settings.operator_role)
+        except ValueError:
+            raise ConfigurationError(
+                f"WATCHKEEPER_OPERATOR_ROLE {settings.operator_role!r} is not a role"
+            ) from None
+        return Actor(self.operator or settings.operator, role, channel="cli")
 
 
 def state_of(ctx: typer.Context) -> CliState:

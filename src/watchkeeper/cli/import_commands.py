@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+from watchkeeper.access.model import Permission, authorise
 from watchkeeper.cli.context import state_of
 from watchkeeper.persistence.cad_import.importer import ImportSummary, import_files
 from watchkeeper.persistence.cad_import.profile import load_profile
@@ -35,6 +36,7 @@ def import_exports(
     """Import CAD exports; rejected rows go to a rejects file with file, record, line and reason."""
     state = state_of(ctx)
     application = state.application()
+    authorise(state.actor(), Permission.IMPORT_RUN)
     mapping = load_profile(profile, application.profile)
     total = sum(f.stat().st_size for f in files)
     with Progress(
@@ -52,7 +54,7 @@ def import_exports(
             files,
             application.import_uow,
             application.clock,
-            f"import:{state.actor()}",
+            f"import:{state.actor().username}",
             rejects_dir,
             batch_size=batch_size,
             on_progress=lambda done: bar.update(task, completed=done),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from watchkeeper.access.model import Actor, Permission, authorise
 from watchkeeper.incidents.backlog import Backlog, BacklogFilters, BacklogSummary, build_backlog
 from watchkeeper.incidents.model import IncidentState
 from watchkeeper.incidents.policy import ForceProfile
@@ -33,9 +34,10 @@ class BacklogService:
         self._lookup = lookup
 
     def current(
-        self, actor: str, as_of: datetime | None = None, filters: BacklogFilters | None = None
+        self, actor: Actor, as_of: datetime | None = None, filters: BacklogFilters | None = None
     ) -> Backlog:
         """The ranked backlog now, or reconstructed from the log at a past moment."""
+        authorise(actor, Permission.BACKLOG_READ)
         at = ensure_utc(as_of) if as_of is not None else self._clock.now()
         with self._uow() as uow:
             states = [i.state_at(at) for i in uow.incidents.open_at(at)]
@@ -43,7 +45,7 @@ class BacklogService:
         return build_backlog(states, contexts, self._profile, at, filters)
 
     def trend(
-        self, actor: str, start: datetime, end: datetime, step: timedelta
+        self, actor: Actor, start: datetime, end: datetime, step: timedelta
     ) -> list[BacklogSummary]:
         """Backlog summaries at each step from start to end, rebuilt from the log."""
         start, end = ensure_utc(start), ensure_utc(end)

@@ -9,13 +9,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from watchkeeper.access.model import Actor, Permission, authorise
 from watchkeeper.incidents.entries import (
+    AppointmentBooked,
+    Arrived,
+    BacklogReviewed,
     Caller,
     CallSource,
+    Closed,
+    ContactMade,
+    Corrected,
+    EnRoute,
     EntryPayload,
     Graded,
+    LinkedDuplicate,
     Location,
     Opened,
+    ResourceAssigned,
+    Struck,
     ThriveAssessed,
     VulnerabilityMarked,
 )
@@ -25,6 +36,31 @@ from watchkeeper.incidents.ports import KnownRecord, SafeguardingLookup, UnitOfW
 from watchkeeper.kernel.clock import Clock, ensure_utc
 from watchkeeper.kernel.errors import ConcurrencyConflict, DomainRuleViolation, InputError
 from watchkeeper.kernel.ids import IncidentId, new_incident_id
+
+# Which permission each kind of entry needs; a kind not listed here cannot be appended
+# through the log's use cases (imports write corrections through their own path).
+ENTRY_PERMISSIONS: dict[type[EntryPayload], Permission] = {
+    ThriveAssessed: Permission.INCIDENT_THRIVE,
+    Graded: Permission.INCIDENT_GRADE,
+    VulnerabilityMarked: Permission.INCIDENT_MARK,
+    ContactMade: Permission.INCIDENT_CONTACT,
+    LinkedDuplicate: Permission.INCIDENT_LINK,
+    AppointmentBooked: Permission.INCIDENT_GRADE,
+    BacklogReviewed: Permission.INCIDENT_REVIEW,
+    ResourceAssigned: Permission.INCIDENT_ASSIGN,
+    EnRoute: Permission.INCIDENT_ATTEND,
+    Arrived: Permission.INCIDENT_ATTEND,
+    Closed: Permission.INCIDENT_CLOSE,
+    Struck: Permission.INCIDENT_STRIKE,
+}
+
+
+def permission_for(payload: EntryPayload) -> Permission:
+    """The permission needed to append this entry; refuses kinds users may not append."""
+    permission = ENTRY_PERMISSIONS.get(type(payload))
+    if permission is None or isinstance(payload, Corrected | Opened):
+        raise DomainRuleViolation(f"a {payload.kind} entry cannot be appended by hand")
+    return permission
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +106,10 @@ class IncidentLog:
         return self._profile
 
     def log_incident(
-        self, actor: str, request: NewIncident, at: datetime | None = None
+        self, actor: Actor, request: NewIncident, at: datetime | None = None
     ) -> IncidentId:
         """Open a new incident with its grade, markers and (optional) THRIVE assessment."""
+        authorise(actor, Permission.INCIDENT_LOG)
         self._check_codes(request)
         now = self._clock.now()
         at = ensure_utc(at) if at is not None else now
@@ -80,12 +117,13 @@ class IncidentLog:
         opened = Opened(
             request.source, request.location, request.category, request.caller, request.summary
         )
-        incident = Incident.open(new_incident_id(at), opened, at, actor, now)
-        incident.record(Graded(grade, request.grade_label, "initial grading"), at, actor, now)
+        who = actor.username
+        incident = Incident.open(new_incident_id(at), opened, at, who, now)
+        incident.record(Graded(grade, request.grade_label, "initial grading"), at, who, now)
         for marker in request.markers:
-            incident.record(VulnerabilityMarked(marker), at, actor, now)
+            incident.record(VulnerabilityMarked(marker), at, who, now)
         if request.thrive is not None:
-            incident.record(request.thrive, at, actor, now)
+            incident.record(request.thrive, at, who, now)
         with self._uow() as uow:
             uow.incidents.add(incident)
             uow.commit()
@@ -93,13 +131,14 @@ class IncidentLog:
 
     def record(
         self,
-        actor: str,
+        actor: Actor,
         ref: str,
         payload: EntryPayload,
         at: datetime | None = None,
         expected_version: int | None = None,
     ) -> LogEntry:
         """Append one entry to an incident's log (optimistic: refuses if it changed meanwhile)."""
+        authorise(actor, permission_for(payload))
         now = self._clock.now()
         with self._uow() as uow:
             incident = uow.incidents.resolve(ref)
@@ -110,15 +149,16 @@ class IncidentLog:
                     f"(version {expected_version}, now {version}); reload and try again"
                 )
             self._check_payload(payload)
-            entry = incident.record(payload, ensure_utc(at) if at else now, actor, now)
+            entry = incident.record(payload, ensure_utc(at) if at else now, actor.username, now)
             uow.incidents.append(incident, expected_version=version)
             uow.commit()
         return entry
 
     def load_history(
-        self, actor: str, incidents: Sequence[Incident], batch_size: int = 2000
+        self, actor: Actor, incidents: Sequence[Incident], batch_size: int = 2000
     ) -> int:
         """Store already-built incident logs (demo or generated history), batch by batch."""
+        authorise(actor, Permission.IMPORT_RUN)
         for start in range(0, len(incidents), batch_size):
             with self._uow() as uow:
                 for incident in incidents[start : start + batch_size]:
@@ -126,13 +166,15 @@ class IncidentLog:
                 uow.commit()
         return len(incidents)
 
-    def stored_count(self, actor: str) -> int:
-        """How many incidents the store holds."""
+    def stored_count(self, actor: Actor) -> int:
+        """How many incidents the store holds (a count: no personal data)."""
+        authorise(actor, Permission.BACKLOG_READ)
         with self._uow() as uow:
             return uow.incidents.count()
 
-    def show(self, actor: str, ref: str) -> IncidentView:
+    def show(self, actor: Actor, ref: str) -> IncidentView:
         """The full log of one incident (by id or source reference) and what is known."""
+        authorise(actor, Permission.INCIDENT_READ)
         with self._uow() as uow:
             incident = uow.incidents.resolve(ref)
         state = incident.state

@@ -41,3 +41,15 @@ class InputError(WatchkeeperError):
     """Input from a user or a file is malformed; the message names where."""
 
     code = "bad_input"
+
+
+class Unauthenticated(WatchkeeperError):
+    """No valid session or operator: sign in first."""
+
+    code = "unauthenticated"
+
+
+class PermissionDenied(WatchkeeperError):
+    """The actor's role does not allow this action."""
+
+    code = "forbidden"

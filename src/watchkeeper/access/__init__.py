@@ -1,0 +1,1 @@
+"""Who may do what: roles, the permission matrix, accounts, sessions and the audit chain."""
