@@ -37,6 +37,7 @@ class Permission(StrEnum):
     INCIDENT_ATTEND = "incident.attend"  # en route, arrived
     INCIDENT_CLOSE = "incident.close"
     INCIDENT_STRIKE = "incident.strike"
+    INCIDENT_ACKNOWLEDGE = "incident.acknowledge"  # acknowledge a board alert
     BACKLOG_READ = "backlog.read"
     UNITS_READ = "units.read"
     IMPORT_RUN = "import.run"
@@ -48,9 +49,9 @@ class Permission(StrEnum):
 
 P = Permission
 _INTAKE = {P.INCIDENT_READ, P.INCIDENT_LOG, P.INCIDENT_THRIVE, P.INCIDENT_GRADE, P.INCIDENT_MARK,
-           P.INCIDENT_CONTACT, P.INCIDENT_LINK, P.BACKLOG_READ}  # fmt: skip
+           P.INCIDENT_CONTACT, P.INCIDENT_LINK, P.INCIDENT_ACKNOWLEDGE, P.BACKLOG_READ}  # fmt: skip
 _DISPATCH = {P.INCIDENT_READ, P.INCIDENT_CONTACT, P.INCIDENT_ASSIGN, P.INCIDENT_ATTEND,
-             P.BACKLOG_READ, P.UNITS_READ}  # fmt: skip
+             P.INCIDENT_ACKNOWLEDGE, P.BACKLOG_READ, P.UNITS_READ}  # fmt: skip
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.CALL_HANDLER: frozenset(_INTAKE),
@@ -62,7 +63,9 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     # read incidents (they follow up on them) but not work the control-room queue.
     Role.PUBLIC_PROTECTION: frozenset({P.INCIDENT_READ}),
     Role.SOC_OFFICER: frozenset({P.INCIDENT_READ}),
-    Role.FIREARMS_COMMANDER: frozenset({P.INCIDENT_READ, P.BACKLOG_READ, P.UNITS_READ}),
+    Role.FIREARMS_COMMANDER: frozenset(
+        {P.INCIDENT_READ, P.INCIDENT_ACKNOWLEDGE, P.BACKLOG_READ, P.UNITS_READ}
+    ),
     Role.ANALYST: frozenset({P.BACKLOG_READ, P.UNITS_READ, P.IMPORT_RUN}),
     Role.AUDITOR: frozenset({P.INCIDENT_READ, P.AUDIT_READ, P.AUDIT_VERIFY, P.USERS_READ}),
     # Administrators manage accounts; they do not read victims' data.

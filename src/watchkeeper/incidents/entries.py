@@ -212,6 +212,15 @@ class Closed(EntryPayload):
     note: str = ""
 
 
+@entry_kind("alert-acknowledged")
+@dataclass(frozen=True, slots=True)
+class AlertAcknowledged(EntryPayload):
+    """Someone in the control room saw an alert (new critical, breach) and took it on."""
+
+    alert: str  # e.g. "critical", "breach"
+    note: str = ""
+
+
 @entry_kind("corrected")
 @dataclass(frozen=True, slots=True)
 class Corrected(EntryPayload):

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from watchkeeper.incidents.entries import (
+    AlertAcknowledged,
     AppointmentBooked,
     Arrived,
     BacklogReviewed,
@@ -73,6 +74,7 @@ class IncidentState:
     closed_at: datetime | None = None
     closing_category: str | None = None
     struck_seqs: frozenset[int] = field(default_factory=frozenset)
+    acknowledged: dict[str, datetime] = field(default_factory=dict)  # alert -> last acknowledged
 
     @property
     def is_open(self) -> bool:
@@ -111,6 +113,8 @@ def _apply(state: IncidentState, entry: LogEntry) -> None:  # noqa: C901 - one b
     elif isinstance(p, Arrived):
         state.arrived_at = state.arrived_at or entry.at
         state.status = Status.ON_SCENE
+    elif isinstance(p, AlertAcknowledged):
+        state.acknowledged[p.alert] = entry.at
     elif isinstance(p, Closed):
         state.status, state.closed_at, state.closing_category = (
             Status.CLOSED,

@@ -36,6 +36,9 @@ _DESCRIBERS: dict[type[Any], Callable[[Any], str]] = {
         f"correction from {p.source_system} {p.source_ref}: "
         + "; ".join(f"{k} {v[0]!r} → {v[1]!r}" for k, v in p.differences.items())
     ),
+    e.AlertAcknowledged: lambda p: (
+        f"acknowledged {p.alert} alert" + (f": {p.note}" if p.note else "")
+    ),
     e.Struck: lambda p: f"struck entry {p.target_seq}: {p.reason}",
 }
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from watchkeeper.access.model import Actor, Permission, authorise
 from watchkeeper.incidents.entries import (
+    AlertAcknowledged,
     AppointmentBooked,
     Arrived,
     BacklogReviewed,
@@ -52,6 +53,7 @@ ENTRY_PERMISSIONS: dict[type[EntryPayload], Permission] = {
     Arrived: Permission.INCIDENT_ATTEND,
     Closed: Permission.INCIDENT_CLOSE,
     Struck: Permission.INCIDENT_STRIKE,
+    AlertAcknowledged: Permission.INCIDENT_ACKNOWLEDGE,
 }
 
 

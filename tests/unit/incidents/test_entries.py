@@ -32,6 +32,7 @@ SAMPLES: list[e.EntryPayload] = [
     e.Arrived("PC-9"),
     e.Closed("no-crime"),
     e.Corrected("slo", "211001001", {"arrived": ["00:03", "00:04"]}),
+    e.AlertAcknowledged("breach", "taking it"),
     e.Struck(3, "typo"),
 ]
 
