@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from watchkeeper.cli.context import state_of
-from watchkeeper.incidents.backlog import Backlog, BacklogFilters, BacklogRow
+from watchkeeper.incidents.backlog import Backlog, BacklogFilters, BacklogRow, BacklogSummary
 from watchkeeper.incidents.entries import Grade
 from watchkeeper.kernel.errors import InputError
 
@@ -43,12 +43,23 @@ def backlog(
         bool, typer.Option("--watch", help="Refresh every few seconds until Ctrl-C.")
     ] = False,
     interval: Annotated[float, typer.Option(min=1.0, help="Seconds between refreshes.")] = 5.0,
+    trend: Annotated[
+        float | None, typer.Option(min=0.5, help="Show the summary over the last N hours instead.")
+    ] = None,
+    step: Annotated[int, typer.Option(min=5, help="Minutes between trend points.")] = 60,
 ) -> None:
     """Show the backlog ranked by risk: breach countdowns, reasons and recommended actions."""
     state = state_of(ctx)
     service = state.application().backlog
     filters = BacklogFilters(grade, band, area, marker)
     when = _parse_time(as_of, state.application().profile.timezone) if as_of else None
+    if trend is not None:
+        end = when or state.application().clock.now()
+        summaries = service.trend(
+            state.actor(), end - timedelta(hours=trend), end, timedelta(minutes=step)
+        )
+        _print_trend(summaries, as_json)
+        return
     if as_json:
         typer.echo(json.dumps(_as_json(service.current(state.actor(), when, filters))))
         return
@@ -64,6 +75,53 @@ def backlog(
                 time.sleep(interval)
         except KeyboardInterrupt:
             pass
+
+
+def _print_trend(summaries: list[BacklogSummary], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps([_summary_json(s) for s in summaries]))
+        return
+    table = Table(
+        "at (UTC)",
+        "open",
+        "breached",
+        "vulnerable",
+        "no contact",
+        "never reviewed",
+        "critical",
+        "oldest",
+    )
+    for s in summaries:
+        table.add_row(
+            f"{s.as_of:%Y-%m-%d %H:%M}",
+            str(s.total_open),
+            str(s.breached),
+            str(s.vulnerable),
+            str(s.no_contact),
+            str(s.unreviewed),
+            str(s.by_band.get("critical", 0)),
+            f"{s.oldest.waited_minutes:.0f}m" if s.oldest else "—",
+        )
+    Console().print(table)
+
+
+def _summary_json(s: BacklogSummary) -> dict[str, object]:
+    return {
+        "as_of": s.as_of.isoformat(),
+        "total_open": s.total_open,
+        "by_grade": s.by_grade,
+        "by_band": s.by_band,
+        "breached": s.breached,
+        "vulnerable": s.vulnerable,
+        "no_contact": s.no_contact,
+        "unreviewed": s.unreviewed,
+        "oldest": {
+            "incident_id": s.oldest.incident_id,
+            "waited_minutes": round(s.oldest.waited_minutes, 1),
+        }
+        if s.oldest
+        else None,
+    }
 
 
 def _parse_time(text: str, tz: object) -> datetime:
