@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck imports bench reliability clean demo
+.PHONY: run board test check lint typecheck imports bench reliability clean demo
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,6 +18,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/watchkeeper db upgrade
 	$(BIN)/watchkeeper demo --if-empty
+	$(BIN)/watchkeeper serve --insecure-cookies
+
+board: $(STAMP)
 	$(BIN)/watchkeeper backlog --watch
 
 test: $(STAMP)

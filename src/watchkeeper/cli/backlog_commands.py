@@ -32,7 +32,11 @@ def backlog(
         bool, typer.Option("--json", help="Ranked list with band and factors.")
     ] = False,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="ISO time (UTC unless offset given).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="ISO time; a bare time is the force's local time unless an offset is given.",
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Rows to show.")] = 25,
     grade: Annotated[Grade | None, typer.Option(help="Only this canonical grade.")] = None,

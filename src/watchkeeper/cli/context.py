@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import typer
+from rich.console import Console
 
-from watchkeeper.access.model import Actor, Role
+from watchkeeper.access.model import Actor
 from watchkeeper.bootstrap import Application, build
-from watchkeeper.kernel.errors import ConfigurationError
+from watchkeeper.kernel.errors import Unauthenticated
+
+# The account the CLI acts as when neither --as nor WATCHKEEPER_OPERATOR names one; it
+# exists once `watchkeeper demo` has seeded its accounts.
+DEFAULT_OPERATOR = "supervisor"
 
 
 @dataclass
@@ -16,6 +21,7 @@ class CliState:
     operator: str | None
     debug: bool
     _app: Application | None = field(default=None, repr=False)
+    _acted: bool = field(default=False, repr=False)
 
     def application(self) -> Application:
         if self._app is None:
@@ -23,15 +29,37 @@ class CliState:
         return self._app
 
     def actor(self) -> Actor:
-        """The named operator this command acts as (authorised and audited like the web)."""
-        settings = self.application().settings
+        """The stored, enabled account this command acts as (authorised and audited)."""
+        application = self.application()
+        self._acted = True
+        named = self.operator or application.settings.operator
+        if named:
+            return application.accounts.operator(named, channel="cli")
         try:
-            role = Role(settings.operator_role)
-        except ValueError:
-            raise ConfigurationError(
-                f"WATCHKEEPER_OPERATOR_ROLE {settings.operator_role!r} is not a role"
+            return application.accounts.operator(DEFAULT_OPERATOR, channel="cli")
+        except Unauthenticated:
+            raise Unauthenticated(
+                "no operator: pass --as USER or set WATCHKEEPER_OPERATOR to a stored account "
+                "(create one with 'watchkeeper users add', or seed demo accounts with "
+                "'watchkeeper demo')"
             ) from None
-        return Actor(self.operator or settings.operator, role, channel="cli")
+
+    def close(self) -> None:
+        """At the end of every command: export the audit chain's head, release the store."""
+        application, self._app = self._app, None
+        if application is None:
+            return
+        if not self._acted:  # nothing was done as an operator, so nothing new was audited
+            application.close()
+            return
+        try:
+            application.audit.export_head()
+        except Exception as exc:  # never mask the command's own outcome
+            Console(stderr=True).print(
+                f"warning: audit head not exported ({type(exc).__name__})", markup=False
+            )
+        finally:
+            application.close()
 
 
 def state_of(ctx: typer.Context) -> CliState:

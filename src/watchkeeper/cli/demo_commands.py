@@ -1,4 +1,4 @@
-"""``watchkeeper demo``: generate a living synthetic backlog and load it."""
+"""``watchkeeper demo``: seed one account per role, generate a living backlog and load it."""
 
 from __future__ import annotations
 
@@ -6,11 +6,45 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
+from watchkeeper.access.model import Actor, Role
+from watchkeeper.bootstrap import Application
 from watchkeeper.cli.context import state_of
 from watchkeeper.synthetic.calibration import load_calibration
 from watchkeeper.synthetic.config import load_synthetic_config
 from watchkeeper.synthetic.generator import generate_incidents
+
+# One demo account per role: (username, role, display name). The administrator comes first:
+# it is created while no account exists, then creates the others.
+DEMO_ACCOUNTS: tuple[tuple[str, Role, str], ...] = (
+    ("admin", Role.ADMINISTRATOR, "Demo Administrator"),
+    ("handler", Role.CALL_HANDLER, "Demo Call Handler"),
+    ("dispatcher", Role.DISPATCHER, "Demo Dispatcher"),
+    ("supervisor", Role.SUPERVISOR, "Demo Duty Inspector"),
+    ("ppo", Role.PUBLIC_PROTECTION, "Demo Public Protection Officer"),
+    ("soc", Role.SOC_OFFICER, "Demo SOC Officer"),
+    ("firearms", Role.FIREARMS_COMMANDER, "Demo Firearms Commander"),
+    ("analyst", Role.ANALYST, "Demo Analyst"),
+    ("auditor", Role.AUDITOR, "Demo Auditor"),
+)
+
+
+def demo_password(username: str) -> str:
+    """The published demo password of a demo account (demo data only, never production)."""
+    return f"demo-{username}-2026"
+
+
+def seed_demo_accounts(application: Application) -> bool:
+    """Create the demo accounts if no account exists; False (and nothing done) otherwise."""
+    accounts = application.accounts
+    if accounts.any_users():
+        return False
+    admin: Actor | None = None
+    for username, role, display_name in DEMO_ACCOUNTS:
+        accounts.create_user(admin, username, display_name, role, demo_password(username))
+        admin = admin or Actor(username, role, channel="cli")
+    return True
 
 
 def demo(
@@ -28,6 +62,8 @@ def demo(
     state = state_of(ctx)
     application = state.application()
     console = Console(stderr=True)
+    seed_demo_accounts(application)
+    _print_sign_ins(console)
     if if_empty and application.incidents.stored_count(state.actor()):
         console.print("demo: database already holds incidents; nothing loaded")
         return
@@ -44,3 +80,10 @@ def demo(
     with console.status(f"loading {len(incidents):,} incidents..."):
         loaded = application.incidents.load_history(state.actor(), incidents)
     console.print(f"demo: loaded {loaded:,} incidents covering the last {hours:g} hours")
+
+
+def _print_sign_ins(console: Console) -> None:
+    table = Table("username", "password", "role", title="demo sign-ins")
+    for username, role, _ in DEMO_ACCOUNTS:
+        table.add_row(username, demo_password(username), role.value)
+    console.print(table)

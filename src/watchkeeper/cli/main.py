@@ -9,11 +9,14 @@ import typer
 from rich.console import Console
 
 from watchkeeper.cli import (
+    audit_commands,
     backlog_commands,
     db_commands,
     demo_commands,
     import_commands,
     incident_commands,
+    serve_commands,
+    user_commands,
 )
 from watchkeeper.cli.context import CliState
 from watchkeeper.kernel.errors import WatchkeeperError
@@ -27,9 +30,12 @@ app = typer.Typer(
 )
 app.add_typer(db_commands.app, name="db")
 app.add_typer(incident_commands.app, name="incident")
+app.add_typer(user_commands.app, name="users")
+app.add_typer(audit_commands.app, name="audit")
 app.command("import")(import_commands.import_exports)
 app.command("backlog")(backlog_commands.backlog)
 app.command("demo")(demo_commands.demo)
+app.command("serve")(serve_commands.serve)
 
 
 @app.callback()
@@ -37,12 +43,18 @@ def main(
     ctx: typer.Context,
     operator: Annotated[
         str | None,
-        typer.Option("--as", help="Act as this named operator (default: WATCHKEEPER_OPERATOR)."),
+        typer.Option(
+            "--as",
+            help="Act as this stored account (default: WATCHKEEPER_OPERATOR, else the demo "
+            "'supervisor').",
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     """Watchkeeper command line. The database is chosen by WATCHKEEPER_DATABASE_URL."""
-    ctx.obj = CliState(operator=operator, debug=debug)
+    state = CliState(operator=operator, debug=debug)
+    ctx.obj = state
+    ctx.call_on_close(state.close)  # exports the audit head after every command
 
 
 def run() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from watchkeeper.access.model import Actor, Permission, authorise
+from watchkeeper.access.audit_service import AuditTrail
+from watchkeeper.access.model import Actor, Permission
+from watchkeeper.access.ports import AuditUnitOfWork
 from watchkeeper.incidents.backlog import Backlog, BacklogFilters, BacklogSummary, build_backlog
 from watchkeeper.incidents.model import IncidentState
 from watchkeeper.incidents.policy import ForceProfile
@@ -27,18 +29,28 @@ class BacklogService:
         clock: Clock,
         profile: ForceProfile,
         lookup: SafeguardingLookup,
+        audit_uow_factory: Callable[[], AuditUnitOfWork] | None = None,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._profile = profile
         self._lookup = lookup
+        self._trail = AuditTrail(audit_uow_factory or uow_factory, clock)
 
     def current(
         self, actor: Actor, as_of: datetime | None = None, filters: BacklogFilters | None = None
     ) -> Backlog:
-        """The ranked backlog now, or reconstructed from the log at a past moment."""
-        authorise(actor, Permission.BACKLOG_READ)
-        at = ensure_utc(as_of) if as_of is not None else self._clock.now()
+        """The ranked backlog now, or reconstructed from the log at a past moment.
+
+        A read of personal data: one audit row per read (not one per incident shown).
+        """
+        record = ("backlog", as_of.isoformat() if as_of is not None else "live")
+        self._trail.authorise(actor, Permission.BACKLOG_READ, record)
+        board = self._build(ensure_utc(as_of) if as_of is not None else self._clock.now(), filters)
+        self._trail.read(actor, "backlog.read", record)
+        return board
+
+    def _build(self, at: datetime, filters: BacklogFilters | None = None) -> Backlog:
         with self._uow() as uow:
             states = [i.state_at(at) for i in uow.incidents.open_at(at)]
             contexts = self._contexts(uow, states, at)
@@ -47,7 +59,9 @@ class BacklogService:
     def trend(
         self, actor: Actor, start: datetime, end: datetime, step: timedelta
     ) -> list[BacklogSummary]:
-        """Backlog summaries at each step from start to end, rebuilt from the log."""
+        """Backlog summaries at each step from start to end, rebuilt from the log (one audit row)."""
+        record = ("backlog", "trend")
+        self._trail.authorise(actor, Permission.BACKLOG_READ, record)
         start, end = ensure_utc(start), ensure_utc(end)
         if step <= timedelta(0) or end < start:
             raise InputError("a trend needs start <= end and a positive step")
@@ -58,7 +72,10 @@ class BacklogService:
         while at <= end:
             moments.append(at)
             at += step
-        return [self.current(actor, moment).summary for moment in moments]
+        summaries = [self._build(moment).summary for moment in moments]
+        reason = f"{start.isoformat()}..{end.isoformat()} every {step}"
+        self._trail.read(actor, "backlog.trend", record, reason)
+        return summaries
 
     def _contexts(
         self, uow: UnitOfWork, states: Sequence[IncidentState], at: datetime

@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from watchkeeper.access.ports import AuditLog
 from watchkeeper.incidents.model import Incident, LogEntry
 from watchkeeper.kernel.ids import IncidentId
 
@@ -51,9 +52,13 @@ class IncidentRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """A transaction. Only the use case commits: ``with uow: ...; uow.commit()``."""
+    """A transaction. Only the use case commits: ``with uow: ...; uow.commit()``.
+
+    ``audit`` records who read or changed what, in this same transaction.
+    """
 
     incidents: IncidentRepository
+    audit: AuditLog
 
     def __enter__(self) -> Self: ...
 
@@ -92,6 +97,7 @@ class NothingKnown:
 
 
 __all__ = [
+    "AuditLog",
     "IncidentRepository",
     "KnownRecord",
     "LogEntry",

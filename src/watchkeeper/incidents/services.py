@@ -1,6 +1,8 @@
 """Use cases of the control-room log. Each owns its transaction: ``with uow: ...; commit``.
 
 Entry points (CLI, web) call these and only these; no rule lives in a route or command.
+Every read and write of an incident is audited: writes in their own transaction, reads and
+refusals through the AuditTrail (see ``access.audit_service``).
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from watchkeeper.access.model import Actor, Permission, authorise
+from watchkeeper.access.audit import audit_event
+from watchkeeper.access.audit_service import AuditTrail
+from watchkeeper.access.model import Actor, Permission
+from watchkeeper.access.ports import AuditUnitOfWork
 from watchkeeper.incidents.entries import (
     AlertAcknowledged,
     AppointmentBooked,
@@ -97,11 +102,13 @@ class IncidentLog:
         clock: Clock,
         profile: ForceProfile,
         lookup: SafeguardingLookup,
+        audit_uow_factory: Callable[[], AuditUnitOfWork] | None = None,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._profile = profile
         self._lookup = lookup
+        self._trail = AuditTrail(audit_uow_factory or uow_factory, clock)
 
     @property
     def profile(self) -> ForceProfile:
@@ -111,7 +118,7 @@ class IncidentLog:
         self, actor: Actor, request: NewIncident, at: datetime | None = None
     ) -> IncidentId:
         """Open a new incident with its grade, markers and (optional) THRIVE assessment."""
-        authorise(actor, Permission.INCIDENT_LOG)
+        self._trail.authorise(actor, Permission.INCIDENT_LOG, ("incident", ""))
         self._check_codes(request)
         now = self._clock.now()
         at = ensure_utc(at) if at is not None else now
@@ -126,8 +133,10 @@ class IncidentLog:
             incident.record(VulnerabilityMarked(marker), at, who, now)
         if request.thrive is not None:
             incident.record(request.thrive, at, who, now)
+        record = ("incident", incident.incident_id)
         with self._uow() as uow:
             uow.incidents.add(incident)
+            uow.audit.record(audit_event(actor, now, "incident.log", record))
             uow.commit()
         return incident.incident_id
 
@@ -138,9 +147,14 @@ class IncidentLog:
         payload: EntryPayload,
         at: datetime | None = None,
         expected_version: int | None = None,
+        *,
+        reason: str | None = None,
     ) -> LogEntry:
-        """Append one entry to an incident's log (optimistic: refuses if it changed meanwhile)."""
-        authorise(actor, permission_for(payload))
+        """Append one entry to an incident's log (optimistic: refuses if it changed meanwhile).
+
+        ``reason`` is why the actor is acting, kept in the audit log.
+        """
+        self._trail.authorise(actor, permission_for(payload), ("incident", ref))
         now = self._clock.now()
         with self._uow() as uow:
             incident = uow.incidents.resolve(ref)
@@ -153,6 +167,8 @@ class IncidentLog:
             self._check_payload(payload)
             entry = incident.record(payload, ensure_utc(at) if at else now, actor.username, now)
             uow.incidents.append(incident, expected_version=version)
+            action, record = f"incident.append.{payload.kind}", ("incident", incident.incident_id)
+            uow.audit.record(audit_event(actor, now, action, record, reason=reason))
             uow.commit()
         return entry
 
@@ -160,25 +176,35 @@ class IncidentLog:
         self, actor: Actor, incidents: Sequence[Incident], batch_size: int = 2000
     ) -> int:
         """Store already-built incident logs (demo or generated history), batch by batch."""
-        authorise(actor, Permission.IMPORT_RUN)
+        self._trail.authorise(actor, Permission.IMPORT_RUN, ("incident", ""))
         for start in range(0, len(incidents), batch_size):
+            batch = incidents[start : start + batch_size]
+            span = ("incident", f"{batch[0].incident_id}..{batch[-1].incident_id}")
             with self._uow() as uow:
-                for incident in incidents[start : start + batch_size]:
+                for incident in batch:
                     uow.incidents.add(incident)
+                event = audit_event(actor, self._clock.now(), "incident.load-history", span)
+                uow.audit.record(event)
                 uow.commit()
         return len(incidents)
 
     def stored_count(self, actor: Actor) -> int:
         """How many incidents the store holds (a count: no personal data)."""
-        authorise(actor, Permission.BACKLOG_READ)
+        self._trail.authorise(actor, Permission.BACKLOG_READ, ("incident", ""))
         with self._uow() as uow:
-            return uow.incidents.count()
+            count = uow.incidents.count()
+        self._trail.read(actor, "incident.count", ("incident", ""))
+        return count
 
-    def show(self, actor: Actor, ref: str) -> IncidentView:
-        """The full log of one incident (by id or source reference) and what is known."""
-        authorise(actor, Permission.INCIDENT_READ)
+    def show(self, actor: Actor, ref: str, reason: str | None = None) -> IncidentView:
+        """The full log of one incident (by id or source reference) and what is known.
+
+        A read of personal data: audited, with ``reason`` (why the actor looked) when given.
+        """
+        self._trail.authorise(actor, Permission.INCIDENT_READ, ("incident", ref))
         with self._uow() as uow:
             incident = uow.incidents.resolve(ref)
+        self._trail.read(actor, "incident.read", ("incident", incident.incident_id), reason)
         state = incident.state
         known = self._lookup.known_at(state.location.address_key, state.opened.caller.person_ref)
         return IncidentView(incident, state, known)

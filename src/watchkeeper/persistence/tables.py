@@ -89,3 +89,62 @@ incident_entries = sa.Table(
     sa.PrimaryKeyConstraint("incident_id", "seq"),
     sa.Index(None, "at"),
 )
+
+# --- Access: local accounts, server-side sessions, the keyed audit chain -----------------
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("role", sa.String(64), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("failed_count", sa.Integer, nullable=False),
+    sa.Column("first_failure_at", UtcDateTime, nullable=True),
+    sa.Column("locked_until", UtcDateTime, nullable=True),
+)
+
+# Only the SHA-256 of a session token is stored: a copy of this table opens no session.
+user_sessions = sa.Table(
+    "user_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), sa.ForeignKey("users.username"), nullable=False),
+    sa.Column("csrf_token", sa.String(128), nullable=False),
+    sa.Column("client", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_used_at", UtcDateTime, nullable=False),
+    sa.Column("absolute_expires_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.Index(None, "username"),
+)
+
+# Append-only: rows are inserted, never updated or deleted; each is HMAC-chained to the last.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(64), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("record_type", sa.String(64), nullable=False),
+    sa.Column("record_id", sa.String(128), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("chain_hash", sa.String(64), nullable=False),
+    sa.Index(None, "record_type", "record_id"),
+    sa.Index(None, "username", "at"),
+)
+
+# One row (id 1): the chain's head. Appenders lock it (SELECT ... FOR UPDATE on PostgreSQL;
+# SQLite serialises writers already), so two transactions never extend the same link.
+audit_chain_head = sa.Table(
+    "audit_chain_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("chain_hash", sa.String(64), nullable=False),
+)

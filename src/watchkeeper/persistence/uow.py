@@ -15,7 +15,14 @@ from typing import Self
 
 import sqlalchemy as sa
 
+from watchkeeper.access.audit import AuditSigner, AuditUnavailable, ChainedAuditLog
+from watchkeeper.access.ports import AuditChainStore, AuditLog, SessionStore, UserStore
 from watchkeeper.incidents.ports import IncidentRepository
+from watchkeeper.persistence.access_store import (
+    SqlAuditChainStore,
+    SqlSessionStore,
+    SqlUserStore,
+)
 from watchkeeper.persistence.cad_import.sink import ImportStore
 from watchkeeper.persistence.engine import SQLITE_BEGIN_IMMEDIATE, lock_conflicts_raised
 from watchkeeper.persistence.import_store import SqlImportStore
@@ -76,12 +83,39 @@ class _SqlTransaction:
 
 
 class SqlUnitOfWork(_SqlTransaction):
-    """The incidents UnitOfWork port over SQL; ``incidents`` is valid inside the block."""
+    """The incidents and accounts UnitOfWork ports over SQL; stores are valid in the block.
+
+    ``audit`` appends to the keyed chain in this same transaction, so an audit row commits
+    or rolls back with the change it describes. Built without a signer, ``audit`` refuses
+    to record (stores used outside the services, e.g. in storage tests, need no key).
+    ``immediate=True`` takes SQLite's write lock when the transaction begins: for units that
+    read and then write (sign-in, audit-only appends), so a concurrent writer cannot leave
+    their snapshot stale.
+    """
 
     incidents: IncidentRepository
+    users: UserStore
+    sessions: SessionStore
+    audit: AuditLog
+    audit_chain: AuditChainStore
+
+    def __init__(
+        self, engine: sa.Engine, signer: AuditSigner | None = None, *, immediate: bool = False
+    ) -> None:
+        super().__init__(engine)
+        self._signer = signer
+        self._begin_immediate = immediate
 
     def _bind(self, connection: sa.Connection) -> None:
         self.incidents = SqlIncidentRepository(connection)
+        self.users = SqlUserStore(connection)
+        self.sessions = SqlSessionStore(connection)
+        self.audit_chain = SqlAuditChainStore(connection)
+        self.audit = (
+            ChainedAuditLog(self.audit_chain, self._signer)
+            if self._signer is not None
+            else AuditUnavailable()
+        )
 
 
 class SqlImportUnitOfWork(_SqlTransaction):

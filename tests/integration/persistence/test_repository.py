@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from watchkeeper.incidents.entries import (
+    AlertAcknowledged,
     AppointmentBooked,
     Arrived,
     BacklogReviewed,
@@ -63,6 +64,7 @@ def with_every_kind(incident):
     record(incident, ResourceAssigned("Alpha-1", reason="nearest"), 10)
     record(incident, EnRoute("Alpha-1"), 11)
     record(incident, Arrived("Alpha-1"), 12)
+    record(incident, AlertAcknowledged("breach", "taking it"), 13)
     record(incident, Corrected("cad", "24-1", {"category": ["domestic", "assault"]}), 13)
     record(incident, Closed("crime-recorded", note="arrest"), 14)
     return incident
@@ -82,7 +84,9 @@ def add(engine, *incidents_to_add):
 
 def test_an_incident_with_every_kind_of_entry_reads_back_exactly_as_written(engine, make_incident):
     incident = with_every_kind(make_incident("A"))
-    assert {e.payload.kind for e in incident.entries} == {kind for kind, _ in registered_kinds()}
+    # kinds a test registered for itself start with "test-" and are not part of the product
+    product_kinds = {kind for kind, _ in registered_kinds() if not kind.startswith("test-")}
+    assert {e.payload.kind for e in incident.entries} == product_kinds
 
     add(engine, incident)
     loaded = stored(engine, "INC-A")

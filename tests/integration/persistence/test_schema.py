@@ -10,7 +10,14 @@ from watchkeeper.persistence import schema
 from watchkeeper.persistence.engine import create_engine_for
 from watchkeeper.persistence.tables import metadata
 
-EXPECTED_TABLES = {"incidents", "incident_entries"}
+EXPECTED_TABLES = {
+    "incidents",
+    "incident_entries",
+    "users",
+    "user_sessions",
+    "audit_log",
+    "audit_chain_head",
+}
 
 
 def _tables(url: str) -> set[str]:

@@ -134,14 +134,14 @@ class _Batcher:
 
     def __init__(self, run: ImportRun, summary: ImportSummary, rejects: _Rejects) -> None:
         self.run, self.summary, self.rejects = run, summary, rejects
-        self.known: dict[str, StoredSource] = {}  # ref -> latest content, stored or this run
+        self.known: dict[str, StoredSource] = {}  # ref -> latest content, stored or this batch
 
     def apply(self, uow: ImportUnitOfWork, batch: Sequence[Mapped | Rejection]) -> None:
         system = self.run.profile.source_system
-        refs = {r.imported.source_ref for r in batch if isinstance(r, Mapped)}
-        unseen = sorted(refs - self.known.keys())
-        if unseen:
-            self.known.update(uow.imports.existing(system, unseen))
+        refs = sorted({r.imported.source_ref for r in batch if isinstance(r, Mapped)})
+        # Earlier batches are committed, so the store answers for them: keeping only this
+        # batch's refs in memory keeps a million-row import at constant memory.
+        self.known = uow.imports.existing(system, refs) if refs else {}
         new: list[ImportedIncident] = []
         corrections: list[tuple[StoredSource, Corrected, ImportedIncident]] = []
         for row in batch:

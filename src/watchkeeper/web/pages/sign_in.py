@@ -1,0 +1,60 @@
+"""Signing in and out of the pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from watchkeeper.kernel.errors import Unauthenticated
+from watchkeeper.web import security
+from watchkeeper.web.pages.context import form_of, local_redirect, open_page, refusal
+from watchkeeper.web.pages.rendering import render
+
+router = APIRouter()
+
+# One message for every failure, so the page never says which of name or password was wrong.
+SIGN_IN_FAILED = "Sign-in failed: check your username and password, or ask a supervisor."
+
+
+def _form(request: Request, next_url: str, username: str = "", problem: str = "") -> Response:
+    context = {"page": None, "next_url": next_url, "username": username, "problem": problem}
+    return render(request, "sign_in.html", context, status_code=401 if problem else 200)
+
+
+@router.get("/sign-in")
+async def sign_in_form(
+    request: Request, next_url: Annotated[str, Query(alias="next")] = "/board"
+) -> Response:
+    return _form(request, local_redirect(next_url))
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request) -> Response:
+    form = await form_of(request)
+    username, next_url = form.get("username", "")[:200], local_redirect(form.get("next", ""))
+    try:
+        grant = security.sign_in(request, username, form.get("password", ""))
+    except security.TooManyAttempts as exc:
+        return refusal(request, None, exc)
+    except Unauthenticated:
+        return _form(request, next_url, username, SIGN_IN_FAILED)
+    response = RedirectResponse(next_url, status_code=303)
+    security.start_session(request, response, grant)
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request) -> Response:
+    page = await open_page(request)
+    if isinstance(page, Response):
+        return page
+    response = RedirectResponse("/sign-in", status_code=303)
+    security.end_session(request, response)
+    return response
+
+
+@router.get("/")
+async def home() -> Response:
+    return RedirectResponse("/board", status_code=303)
