@@ -24,6 +24,8 @@ from watchkeeper.incidents.ports import NothingKnown, SafeguardingLookup
 from watchkeeper.incidents.services import IncidentLog
 from watchkeeper.incidents.unit_board import UnitBoardService
 from watchkeeper.kernel.clock import Clock, SystemClock
+from watchkeeper.kernel.errors import ConfigurationError
+from watchkeeper.persistence import schema
 from watchkeeper.persistence.engine import create_engine_for
 from watchkeeper.persistence.uow import SqlImportUnitOfWork, SqlUnitOfWork
 from watchkeeper.settings import Settings, load_force_profile, settings_from_env
@@ -53,6 +55,16 @@ class Application:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def check_schema_is_current(database_url: str) -> None:
+    """Refuse to work on a database whose schema is not at the latest migration."""
+    current, head = schema.current_revision(database_url), schema.head_revision()
+    if current != head:
+        raise ConfigurationError(
+            f"the database is at revision {current or 'empty'}, not {head}: "
+            "run 'watchkeeper db upgrade'"
+        )
 
 
 def build(

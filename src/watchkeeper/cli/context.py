@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 
 from watchkeeper.access.model import Actor
-from watchkeeper.bootstrap import Application, build
+from watchkeeper.bootstrap import Application, build, check_schema_is_current
 from watchkeeper.kernel.errors import Unauthenticated
+from watchkeeper.settings import settings_from_env
 
 # The account the CLI acts as when neither --as nor WATCHKEEPER_OPERATOR names one; it
 # exists once `watchkeeper demo` has seeded its accounts.
@@ -25,7 +26,14 @@ class CliState:
 
     def application(self) -> Application:
         if self._app is None:
-            self._app = build()
+            settings = settings_from_env()
+            application = build(settings)  # configuration is checked first, then the schema
+            try:
+                check_schema_is_current(settings.database_url)
+            except Exception:
+                application.close()
+                raise
+            self._app = application
         return self._app
 
     def actor(self) -> Actor:

@@ -68,12 +68,6 @@ def test_an_unreadable_as_of_time_is_refused_naming_the_option(shared_sample, wh
     assert "--as-of" in line and when in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: before `db upgrade` every command fails with 'error: OperationalError: "
-    "(sqlite3.OperationalError) no such table: users' plus a 'warning: audit head not "
-    "exported' line, instead of one line saying to run `watchkeeper db upgrade`",
-)
 def test_a_command_on_a_database_never_upgraded_says_to_run_db_upgrade(unmigrated_cli):
     line = unmigrated_cli.fails("backlog").error_lines()[0]
     assert "db upgrade" in line

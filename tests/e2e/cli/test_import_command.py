@@ -164,13 +164,6 @@ def test_an_arrival_before_the_call_was_queued_is_rejected_naming_the_field(cli,
     assert cli.ok("incident", "show", "2014000063173", "--json").json() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the rejects file is named to the second (importer.import_files) and opened "
-    "with mode 'w' (_Rejects.write), so two imports started in the same second write one "
-    "file and the first one's rejected rows are lost",
-    raises=AssertionError,
-)
 def test_two_imports_started_together_keep_every_rejected_row(cli, write_export):
     short = SEATTLE_ROWS[0].split(",", 3)[:3]  # three fields where thirteen are expected
     one = write_export(cli.cwd / "one.csv", SEATTLE_HEADER, [",".join(short)])

@@ -64,12 +64,22 @@ class _Rejects:
 
     def write(self, rejection: Rejection) -> None:
         if self._stream is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._stream = self.path.open("w", encoding="utf-8", newline="")
+            self._stream = self._create()
             self._writer = csv.writer(self._stream)
             self._writer.writerow(REJECT_COLUMNS)
         r = rejection
         self._writer.writerow([r.file, r.record_number, r.line, r.field, r.reason])
+
+    def _create(self) -> TextIO:
+        """Open a new file, never an existing one: two imports must not share rejects."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        stem, attempt = self.path.stem, 1
+        while True:
+            try:
+                return self.path.open("x", encoding="utf-8", newline="")
+            except FileExistsError:
+                attempt += 1
+                self.path = self.path.with_name(f"{stem}-{attempt}.csv")
 
     def close(self) -> Path | None:
         if self._stream is None:
