@@ -26,6 +26,7 @@ from watchkeeper.incidents.unit_board import UnitBoardService
 from watchkeeper.kernel.clock import Clock, SystemClock
 from watchkeeper.kernel.errors import ConfigurationError
 from watchkeeper.persistence import schema
+from watchkeeper.persistence.cad_import.service import CadImports
 from watchkeeper.persistence.engine import create_engine_for
 from watchkeeper.persistence.uow import SqlImportUnitOfWork, SqlUnitOfWork
 from watchkeeper.settings import Settings, load_force_profile, settings_from_env
@@ -45,13 +46,15 @@ class Application:
     audit: AuditService
     signer: AuditSigner
     units: UnitBoardService
+    imports: CadImports
 
     def uow(self) -> SqlUnitOfWork:
         """A unit of work whose ``audit`` appends to the keyed chain."""
         return SqlUnitOfWork(self.engine, self.signer)
 
     def import_uow(self) -> SqlImportUnitOfWork:
-        return SqlImportUnitOfWork(self.engine)
+        """A CAD import unit of work whose ``audit`` appends to the keyed chain."""
+        return SqlImportUnitOfWork(self.engine, self.signer)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -98,6 +101,9 @@ def build(
         audit=AuditService(uow_factory, trail, signer, settings.audit_head_file),
         signer=signer,
         units=UnitBoardService(uow_factory, clock),
+        imports=CadImports(
+            partial(SqlImportUnitOfWork, engine, signer), clock, profile, writer_factory
+        ),
     )
 
 

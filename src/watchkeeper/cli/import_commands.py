@@ -10,10 +10,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from watchkeeper.access.model import Permission, authorise
 from watchkeeper.cli.context import state_of
-from watchkeeper.persistence.cad_import.importer import ImportSummary, import_files
-from watchkeeper.persistence.cad_import.profile import load_profile
+from watchkeeper.persistence.cad_import.importer import ImportSummary
+from watchkeeper.persistence.cad_import.service import ImportRequest
 
 
 def import_exports(
@@ -35,9 +34,9 @@ def import_exports(
 ) -> None:
     """Import CAD exports; rejected rows go to a rejects file with file, record, line and reason."""
     state = state_of(ctx)
-    application = state.application()
-    authorise(state.actor(), Permission.IMPORT_RUN)
-    mapping = load_profile(profile, application.profile)
+    imports = state.application().imports
+    actor = state.actor()
+    request = ImportRequest(profile, files, rejects_dir, batch_size)
     total = sum(f.stat().st_size for f in files)
     with Progress(
         "[progress.description]{task.description}",
@@ -49,15 +48,8 @@ def import_exports(
         disable=as_json,
     ) as bar:
         task = bar.add_task(f"importing {len(files)} file(s)", total=total)
-        summary = import_files(
-            mapping,
-            files,
-            application.import_uow,
-            application.clock,
-            f"import:{state.actor().username}",
-            rejects_dir,
-            batch_size=batch_size,
-            on_progress=lambda done: bar.update(task, completed=done),
+        summary = imports.run(
+            actor, request, on_progress=lambda done: bar.update(task, completed=done)
         )
     _present(summary, as_json)
 

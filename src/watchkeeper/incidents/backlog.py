@@ -21,6 +21,7 @@ from watchkeeper.incidents.risk import (
     NO_CONTEXT,
     RiskAssessment,
     RiskContext,
+    RiskFeatures,
     explain,
     features_of,
     has_contact,
@@ -238,14 +239,22 @@ def build_backlog(
     profile: ForceProfile,
     now: datetime,
     filters: BacklogFilters | None = None,
+    *,
+    features: RiskFeatures | None = None,
 ) -> Backlog:
     """The open incidents ranked by risk at ``now``; closed states are left out.
 
     ``filters`` narrow the rows; the summary always covers every open incident, because the
     inspector's totals must not depend on what the dispatcher chose to look at.
+    ``features``, when given, are the open states' precomputed risk features (rows in the
+    order of the open states), so only the time-dependent part is rescored.
     """
     open_states = [s for s in states if s.is_open]
-    scores, codes = score_features(features_of(open_states, contexts, profile), profile, now)
+    if features is None:
+        features = features_of(open_states, contexts, profile)
+    elif features.incident_ids != tuple(s.incident_id for s in open_states):
+        raise ValueError("precomputed features do not follow the open states")
+    scores, codes = score_features(features, profile, now)
     rows = [
         _row(s, float(score), BANDS[code], profile, now)
         for s, score, code in zip(open_states, scores, codes, strict=True)

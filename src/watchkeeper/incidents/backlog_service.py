@@ -9,6 +9,7 @@ from watchkeeper.access.audit_service import AuditTrail
 from watchkeeper.access.model import Actor, Permission
 from watchkeeper.access.ports import AuditUnitOfWork
 from watchkeeper.incidents.backlog import Backlog, BacklogFilters, BacklogSummary, build_backlog
+from watchkeeper.incidents.backlog_cache import DEFAULT_MAX_AGE, OpenSetCache
 from watchkeeper.incidents.model import IncidentState
 from watchkeeper.incidents.policy import ForceProfile
 from watchkeeper.incidents.ports import SafeguardingLookup, UnitOfWork
@@ -30,8 +31,12 @@ class BacklogService:
         profile: ForceProfile,
         lookup: SafeguardingLookup,
         audit_uow_factory: Callable[[], AuditUnitOfWork] | None = None,
+        *,
+        cache_max_age: timedelta | None = DEFAULT_MAX_AGE,
     ) -> None:
+        """``cache_max_age`` None turns the live board's read-model cache off."""
         self._uow = uow_factory
+        self.cache = OpenSetCache(profile, cache_max_age) if cache_max_age else None
         self._clock = clock
         self._profile = profile
         self._lookup = lookup
@@ -46,7 +51,10 @@ class BacklogService:
         """
         record = ("backlog", as_of.isoformat() if as_of is not None else "live")
         self._trail.authorise(actor, Permission.BACKLOG_READ, record)
-        board = self._build(ensure_utc(as_of) if as_of is not None else self._clock.now(), filters)
+        if as_of is None:
+            board = self._live(self._clock.now(), filters)
+        else:
+            board = self._build(ensure_utc(as_of), filters)
         self._trail.read(actor, "backlog.read", record)
         return board
 
@@ -55,6 +63,16 @@ class BacklogService:
             states = [i.state_at(at) for i in uow.incidents.open_at(at)]
             contexts = self._contexts(uow, states, at)
         return build_backlog(states, contexts, self._profile, at, filters)
+
+    def _live(self, now: datetime, filters: BacklogFilters | None) -> Backlog:
+        """The board now, from the cached open set while the store has not changed."""
+        if self.cache is None:
+            return self._build(now, filters)
+        with self._uow() as uow:
+            snap = self.cache.snapshot(uow, now, self._contexts)
+        return build_backlog(
+            snap.states, snap.contexts, self._profile, now, filters, features=snap.features
+        )
 
     def trend(
         self, actor: Actor, start: datetime, end: datetime, step: timedelta

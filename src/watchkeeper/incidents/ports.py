@@ -40,6 +40,18 @@ class IncidentRepository(Protocol):
     def open_at(self, as_of: datetime | None = None) -> Iterator[Incident]:
         """Every incident open at ``as_of`` (now when None), with entries up to then."""
 
+    def change_marker(self) -> int:
+        """A counter that moves with every committed write to any incident log.
+
+        Equal values read at two moments mean no incident log changed in between.
+        """
+
+    def open_versions(self) -> dict[IncidentId, int]:
+        """The stored version of every incident open now."""
+
+    def load_many(self, incident_ids: Iterable[IncidentId]) -> list[Incident]:
+        """These incidents with their whole logs; unknown ids are left out."""
+
     def recent_at_locations(
         self, address_keys: Iterable[str], since: datetime, until: datetime
     ) -> dict[str, int]:

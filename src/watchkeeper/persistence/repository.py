@@ -18,7 +18,7 @@ from watchkeeper.incidents.entries import from_document, to_document
 from watchkeeper.incidents.model import Incident, IncidentState, LogEntry, derive_state
 from watchkeeper.kernel.errors import ConcurrencyConflict, InputError, NotFound
 from watchkeeper.kernel.ids import IncidentId
-from watchkeeper.persistence.tables import incident_entries, incidents
+from watchkeeper.persistence.tables import incident_entries, incidents, log_change_marker
 
 # Well under SQLite's and PostgreSQL's bound-parameter limits, and a short IN list.
 IN_CHUNK = 500
@@ -121,6 +121,29 @@ class SqlIncidentRepository:
             incident = Incident(IncidentId(incident_id), [entry_from_row(row) for row in group])
             if incident.state.is_open:
                 yield incident
+
+    def change_marker(self) -> int:
+        """The log change counter: moves with every committed write to any incident log."""
+        query = sa.select(log_change_marker.c.value).where(log_change_marker.c.id == 1)
+        return int(self._connection.execute(query).scalar_one())
+
+    def open_versions(self) -> dict[IncidentId, int]:
+        """The version of every incident whose projection says it is open now."""
+        query = sa.select(incidents.c.id, incidents.c.version).where(_open_at(None))
+        return {IncidentId(row.id): row.version for row in self._connection.execute(query)}
+
+    def load_many(self, incident_ids: Iterable[IncidentId]) -> list[Incident]:
+        """These incidents with their whole logs (unknown ids are left out), in id order."""
+        loaded: list[Incident] = []
+        for chunk in chunked(sorted(set(incident_ids)), IN_CHUNK):
+            rows = self._connection.execute(
+                sa.select(incident_entries)
+                .where(incident_entries.c.incident_id.in_(chunk))
+                .order_by(incident_entries.c.incident_id, incident_entries.c.seq)
+            ).all()
+            for incident_id, group in groupby(rows, key=lambda row: row.incident_id):
+                loaded.append(Incident(IncidentId(incident_id), [entry_from_row(r) for r in group]))
+        return loaded
 
     def count(self) -> int:
         """How many incidents are stored."""

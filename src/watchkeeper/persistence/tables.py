@@ -148,3 +148,13 @@ audit_chain_head = sa.Table(
     sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("chain_hash", sa.String(64), nullable=False),
 )
+
+# One row (id 1): a counter that database triggers on ``incidents`` bump in the same
+# transaction as every write to an incident log (migration 0003). Readers compare it to
+# know, with one primary-key read, whether the stored logs changed since they last looked.
+log_change_marker = sa.Table(
+    "log_change_marker",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)

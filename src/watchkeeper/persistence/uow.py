@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from watchkeeper.access.audit import AuditSigner, AuditUnavailable, ChainedAuditLog
 from watchkeeper.access.ports import AuditChainStore, AuditLog, SessionStore, UserStore
 from watchkeeper.incidents.ports import IncidentRepository
+from watchkeeper.kernel.faults import fault_point
 from watchkeeper.persistence.access_store import (
     SqlAuditChainStore,
     SqlSessionStore,
@@ -69,8 +70,10 @@ class _SqlTransaction:
 
     def commit(self) -> None:
         """Make everything done since the transaction began durable."""
+        fault_point("uow.before-commit")
         with lock_conflicts_raised():
             self._active().commit()
+        fault_point("uow.after-commit")
 
     def rollback(self) -> None:
         """Discard everything done since the transaction began."""
@@ -125,11 +128,25 @@ class SqlImportUnitOfWork(_SqlTransaction):
     commit between the batch's existence check and its inserts (which would fail the whole
     batch on a stale snapshot); they wait their turn, up to the busy timeout, so keep
     batches short (a few thousand rows).
+
+    ``audit`` appends to the keyed chain in the batch's own transaction, so a batch's audit
+    row commits or rolls back with the batch. Built without a signer (the import benchmark),
+    ``audit`` refuses to record, as in SqlUnitOfWork.
     """
 
     _begin_immediate = True
 
     imports: ImportStore
+    audit: AuditLog
+
+    def __init__(self, engine: sa.Engine, signer: AuditSigner | None = None) -> None:
+        super().__init__(engine)
+        self._signer = signer
 
     def _bind(self, connection: sa.Connection) -> None:
         self.imports = SqlImportStore(connection)
+        self.audit = (
+            ChainedAuditLog(SqlAuditChainStore(connection), self._signer)
+            if self._signer is not None
+            else AuditUnavailable()
+        )

@@ -1,15 +1,15 @@
 """A real application on a fresh SQLite file, served through FastAPI's TestClient.
 
-Accounts are the in-memory fake in ``fakes.py`` until the real accounts service is wired.
+Accounts are the real service from bootstrap (a fast hasher stands in for argon2), seeded
+with one user per role, so the permission matrix and the API tests exercise the real
+authorisation, the real sessions and the real audit chain.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from watchkeeper.access.model import Actor, Permission, Role, authorise
+from watchkeeper.access.accounts import Accounts
+from watchkeeper.access.model import Actor, Role
+from watchkeeper.access.sessions import SessionGrant
 from watchkeeper.bootstrap import Application, build
-from watchkeeper.kernel.clock import Clock, FixedClock
-from watchkeeper.kernel.errors import DomainRuleViolation, Unauthenticated
+from watchkeeper.kernel.clock import FixedClock
 from watchkeeper.persistence import schema
 from watchkeeper.settings import settings_from_env
 from watchkeeper.web.app import create_app
@@ -41,77 +42,40 @@ INCIDENT = {
 
 
 PASSWORD = "correct horse battery staple"
+SESSION_HOURS = 8
 
 
-@dataclass(frozen=True)
-class FakeGrant:
-    token: str
-    csrf_token: str
-    actor: Actor
-    expires_at: datetime
+class QuickHasher:
+    """Stands in for argon2 so each test is not spent hashing (hashing has its own tests)."""
+
+    def hash(self, password: str) -> str:
+        return f"quick:{password[::-1]}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == self.hash(password)
 
 
-@dataclass(frozen=True)
-class FakeUser:
-    username: str
-    display_name: str
-    role: Role
-    enabled: bool
-    locked_until: datetime | None
+class SeededAccounts:
+    """The application's real accounts service, seeded with one user per role.
 
+    Each user is named after its role's value (``control-room-supervisor``) and signs in
+    with PASSWORD through the real sign-in, so every grant is a real stored session.
+    """
 
-class FakeAccounts:
-    """One user per role (named after the role), sessions that expire on the given clock."""
-
-    def __init__(self, clock: Clock, lifetime: timedelta = timedelta(hours=8)) -> None:
-        self.clock = clock
-        self.lifetime = lifetime
-        self.passwords: dict[str, str] = {}
-        self.users: dict[str, FakeUser] = {}
-        self.sessions: dict[str, FakeGrant] = {}
+    def __init__(self, service: Accounts) -> None:
+        self.service = service
+        admin = Actor(Role.ADMINISTRATOR.value, Role.ADMINISTRATOR, "cli")
+        service.create_user(None, admin.username, "Administrator", admin.role, PASSWORD)
         for role in Role:
-            self._add(role.value, role.value.title(), role, PASSWORD)
+            if role is not Role.ADMINISTRATOR:
+                service.create_user(admin, role.value, role.value.title(), role, PASSWORD)
 
-    def _add(self, username: str, display_name: str, role: Role, password: str) -> None:
-        self.users[username] = FakeUser(username, display_name, role, True, None)
-        self.passwords[username] = password
+    def grant_for(self, role: Role) -> SessionGrant:
+        """A fresh signed-in session for the role's seeded user."""
+        return self.service.sign_in(role.value, PASSWORD, "test")
 
-    def grant_for(self, role: Role) -> FakeGrant:
-        return self.sign_in(role.value, PASSWORD, "test")
-
-    def sign_in(self, username: str, password: str, client: str) -> FakeGrant:
-        if self.passwords.get(username) != password:
-            raise Unauthenticated("unknown username or wrong password")
-        user = self.users[username]
-        grant = FakeGrant(
-            secrets.token_urlsafe(16),
-            secrets.token_urlsafe(16),
-            Actor(username, user.role, "web"),
-            self.clock.now() + self.lifetime,
-        )
-        self.sessions[grant.token] = grant
-        return grant
-
-    def session(self, token: str) -> FakeGrant:
-        grant = self.sessions.get(token)
-        if grant is None or grant.expires_at <= self.clock.now():
-            raise Unauthenticated("your session has expired; sign in again")
-        return grant
-
-    def sign_out(self, token: str) -> None:
-        self.sessions.pop(token, None)
-
-    def list_users(self, actor: Actor) -> list[FakeUser]:
-        authorise(actor, Permission.USERS_READ)
-        return sorted(self.users.values(), key=lambda u: u.username)
-
-    def create_user(
-        self, actor: Actor, username: str, display_name: str, role: Role, password: str
-    ) -> None:
-        authorise(actor, Permission.USERS_MANAGE)
-        if username in self.users:
-            raise DomainRuleViolation(f"user {username} already exists")
-        self._add(username, display_name, role, password)
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.service, name)  # everything else is the real service's
 
 
 @pytest.fixture
@@ -123,20 +87,28 @@ def clock() -> FixedClock:
 def application(tmp_path: Path, clock: FixedClock) -> Iterator[Application]:
     url = f"sqlite:///{tmp_path / 'watchkeeper.db'}"
     schema.upgrade(url)
-    settings = dataclasses.replace(settings_from_env({}), database_url=url)
-    built = build(settings, clock=clock)
+    env = {"WATCHKEEPER_AUDIT_KEY_FILE": str(tmp_path / "audit.key")}
+    # One 8-hour session, idle or not: tests move the clock up to an hour between requests.
+    settings = dataclasses.replace(
+        settings_from_env(env),
+        database_url=url,
+        audit_head_file=tmp_path / "audit.head",
+        session_idle_minutes=SESSION_HOURS * 60,
+        session_absolute_hours=SESSION_HOURS,
+    )
+    built = build(settings, clock=clock, hasher=QuickHasher())
     yield built
     built.close()
 
 
 @pytest.fixture
-def accounts(clock: FixedClock) -> FakeAccounts:
-    return FakeAccounts(clock)
+def accounts(application: Application) -> SeededAccounts:
+    return SeededAccounts(application.accounts)
 
 
 @pytest.fixture
-def app(application: Application, accounts: FakeAccounts) -> FastAPI:
-    return create_app(application, accounts, options=WebOptions(secure_cookies=False))
+def app(application: Application, accounts: SeededAccounts) -> FastAPI:
+    return create_app(application, accounts.service, options=WebOptions(secure_cookies=False))
 
 
 @pytest.fixture
@@ -149,7 +121,7 @@ SignIn = Callable[[Role], TestClient]
 
 
 @pytest.fixture
-def signed_in(app: FastAPI, accounts: FakeAccounts) -> Iterator[SignIn]:
+def signed_in(app: FastAPI, accounts: SeededAccounts) -> Iterator[SignIn]:
     """A client signed in as the given role, sending its CSRF token on every request."""
     clients: list[TestClient] = []
 

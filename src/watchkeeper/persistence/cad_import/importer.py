@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from watchkeeper.incidents.entries import Corrected
 from watchkeeper.kernel.clock import Clock
 from watchkeeper.kernel.errors import InputError
+from watchkeeper.kernel.faults import fault_point
 from watchkeeper.persistence.cad_import.mapping import ImportRun, Mapped, Rejection, map_record
 from watchkeeper.persistence.cad_import.profile import ImportProfile
 from watchkeeper.persistence.cad_import.reader import MalformedRecord, read_header, read_records
@@ -246,7 +247,9 @@ def import_files(  # noqa: PLR0917 - the CLI passes the first six positionally
         for batch, done in _batches(_rows(run, paths), batch_size):
             with uow_factory() as uow:
                 batcher.apply(uow, batch)
+                fault_point("import.mid-batch")
                 uow.commit()
+            fault_point("import.after-batch")
             if on_progress is not None:
                 on_progress(done)
     finally:

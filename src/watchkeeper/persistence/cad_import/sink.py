@@ -2,6 +2,7 @@
 
 The importer works batch by batch: ``with uow_factory() as uow: ...; uow.commit()``.
 A batch either lands whole or not at all, so an interrupted import resumes idempotently.
+The import service audits each batch in that same transaction (``AuditedImportUnitOfWork``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from watchkeeper.access.ports import AuditLog
 from watchkeeper.incidents.entries import Corrected
 from watchkeeper.incidents.model import Incident
 from watchkeeper.kernel.ids import IncidentId
@@ -72,3 +74,9 @@ class ImportUnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+class AuditedImportUnitOfWork(ImportUnitOfWork, Protocol):
+    """An import transaction that can also append to the audit chain (the import service's)."""
+
+    audit: AuditLog

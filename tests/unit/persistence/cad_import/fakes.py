@@ -1,4 +1,4 @@
-"""An in-memory import store and unit of work: the fake the importer is tested against."""
+"""In-memory fakes the importer is tested against: import store, audit log, unit of work."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from watchkeeper.access.ports import AuditEvent
 from watchkeeper.incidents.entries import Corrected
 from watchkeeper.incidents.model import Incident, LogEntry
 from watchkeeper.persistence.cad_import.sink import ImportedIncident, StoredSource
@@ -70,16 +71,29 @@ class FakeImportStore:
         return self.rows[(source_system, ref)].incident
 
 
+@dataclass
+class FakeAuditLog:
+    """Audit events in order; the unit of work drops those its transaction did not commit."""
+
+    events: list[AuditEvent] = field(default_factory=list)
+
+    def record(self, event: AuditEvent) -> None:
+        self.events.append(event)
+
+
 class FakeImportUnitOfWork:
     """One transaction: leaving without commit undoes what the block wrote."""
 
-    def __init__(self, store: FakeImportStore) -> None:
+    def __init__(self, store: FakeImportStore, audit: FakeAuditLog | None = None) -> None:
         self.imports = store
+        self.audit = audit if audit is not None else FakeAuditLog()
+        self._audited = len(self.audit.events)
         self.commits = 0
         self._snapshot: dict[tuple[str, str], tuple[int, str, dict[str, str]]] = {}
         self._keys: set[tuple[str, str]] = set()
 
     def __enter__(self) -> Self:
+        self._audited = len(self.audit.events)
         self._keys = set(self.imports.rows)
         self._snapshot = {
             k: (r.incident.version, r.content_hash, r.source_fields)
@@ -97,6 +111,7 @@ class FakeImportUnitOfWork:
 
     def commit(self) -> None:
         self.commits += 1
+        self._audited = len(self.audit.events)
         self._keys = set(self.imports.rows)
         self._snapshot = {
             k: (r.incident.version, r.content_hash, r.source_fields)
@@ -104,6 +119,7 @@ class FakeImportUnitOfWork:
         }
 
     def rollback(self) -> None:
+        del self.audit.events[self._audited :]
         for key in set(self.imports.rows) - self._keys:
             del self.imports.rows[key]
         for key, (version, content_hash, fields) in self._snapshot.items():

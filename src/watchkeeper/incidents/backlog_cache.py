@@ -1,0 +1,160 @@
+"""The live board's read model: the open set, folded and featurised, kept between reads.
+
+Rebuilding the board from the log (load every open incident's entries, fold them, count
+repeats, build risk features row by row) costs far more than ranking it. This cache keeps
+the folded states, their risk contexts and the NumPy features, and reuses them while the
+store's change marker (``IncidentRepository.change_marker``) has not moved. When it moves,
+only incidents whose stored version changed are reloaded and refolded; contexts are
+recounted for the whole open set (a new incident at an address raises the repeat count of
+the others there), and feature rows are rebuilt only where a state or context changed.
+
+Staleness bounds: the open set and every state are exact as of the marker read in the
+same unit of work. Contexts (repeat counts over a window of days, safeguarding records)
+are recounted at every change and at least every ``max_age``. An entry dated after the
+moment of folding (a future-dated entry) ends the snapshot's life at that moment.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from watchkeeper.incidents.model import Incident, IncidentState
+from watchkeeper.incidents.policy import ForceProfile
+from watchkeeper.incidents.ports import UnitOfWork
+from watchkeeper.incidents.risk import RiskContext, RiskFeatures, features_of
+from watchkeeper.kernel.ids import IncidentId
+
+ContextsOf = Callable[
+    [UnitOfWork, Sequence[IncidentState], datetime], dict[IncidentId, RiskContext]
+]
+DEFAULT_MAX_AGE = timedelta(seconds=60)
+_TIME_COLUMNS = ("clock_start", "deadline", "arrived", "no_contact_from")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSnapshot:
+    """The open set as of ``marker``: states, contexts and features in the same order."""
+
+    marker: int
+    built_at: datetime
+    valid_until: datetime  # contexts recounted by then
+    next_entry_at: datetime  # the first entry dated after folding: refold everything then
+    versions: Mapping[IncidentId, int]
+    states: tuple[IncidentState, ...]
+    contexts: Mapping[IncidentId, RiskContext]
+    features: RiskFeatures
+
+    def serves(self, marker: int, now: datetime) -> bool:
+        return marker == self.marker and self.built_at <= now < self.valid_until
+
+
+class OpenSetCache:
+    """Thread-safe: one refresh at a time; readers take the current snapshot."""
+
+    def __init__(self, profile: ForceProfile, max_age: timedelta = DEFAULT_MAX_AGE) -> None:
+        self._profile = profile
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._snapshot: OpenSnapshot | None = None
+        self.refreshes = 0  # how many times the store was read beyond the marker
+
+    def snapshot(self, uow: UnitOfWork, now: datetime, contexts_of: ContextsOf) -> OpenSnapshot:
+        """The open set at ``now``, refreshed from ``uow`` if the store changed."""
+        marker = uow.incidents.change_marker()  # read first: the data read after is newer
+        with self._lock:
+            old = self._snapshot
+            if old is not None and old.serves(marker, now):
+                return old
+            if old is not None and not old.built_at <= now < old.next_entry_at:
+                old = None  # a dated entry now applies, or time went backwards: start over
+            self._snapshot = self._refresh(uow, marker, now, old, contexts_of)
+            self.refreshes += 1
+            return self._snapshot
+
+    def _refresh(
+        self,
+        uow: UnitOfWork,
+        marker: int,
+        now: datetime,
+        old: OpenSnapshot | None,
+        contexts_of: ContextsOf,
+    ) -> OpenSnapshot:
+        versions = uow.incidents.open_versions()
+        kept = {} if old is None else {s.incident_id: s for s in old.states}
+        known = {} if old is None else old.versions
+        stale = [i for i, v in versions.items() if i not in kept or known[i] != v]
+        loaded = [i for i in uow.incidents.load_many(stale) if i.state.is_open]
+        fresh = {i.incident_id: i.state_at(now) for i in loaded}
+        new_versions = {i: v for i, v in versions.items() if i in kept and i not in stale}
+        new_versions |= {i.incident_id: i.version for i in loaded}
+        states = [kept[i] for i in new_versions if i not in fresh] + list(fresh.values())
+        states = [s for s in states if s.is_open]
+        contexts = contexts_of(uow, states, now)
+        features = self._features(states, contexts, old, set(fresh))
+        next_entry = _first_entry_after(loaded, now, old)
+        until = min(now + self._max_age, next_entry)
+        return OpenSnapshot(
+            marker, now, until, next_entry, new_versions, tuple(states), contexts, features
+        )  # fmt: skip
+
+    def _features(
+        self,
+        states: Sequence[IncidentState],
+        contexts: Mapping[IncidentId, RiskContext],
+        old: OpenSnapshot | None,
+        refolded: set[IncidentId],
+    ) -> RiskFeatures:
+        """Feature rows reused where neither the state nor its context changed."""
+        if old is None:
+            return features_of(states, contexts, self._profile)
+        row_of = {incident_id: n for n, incident_id in enumerate(old.features.incident_ids)}
+        reusable = [
+            s.incident_id not in refolded
+            and s.incident_id in row_of
+            and old.contexts.get(s.incident_id) == contexts.get(s.incident_id)
+            for s in states
+        ]
+        redo = features_of(
+            [s for s, ok in zip(states, reusable, strict=True) if not ok], contexts, self._profile
+        )
+        return _merge(old.features, row_of, states, reusable, redo)
+
+
+def _merge(
+    old: RiskFeatures,
+    row_of: Mapping[IncidentId, int],
+    states: Sequence[IncidentState],
+    reusable: Sequence[bool],
+    redo: RiskFeatures,
+) -> RiskFeatures:
+    """Rows in ``states`` order: from ``old`` where reusable, else from ``redo`` (re-based)."""
+    redo_row = {incident_id: n for n, incident_id in enumerate(redo.incident_ids)}
+    n_old = len(old)
+    index = np.array(
+        [row_of[s.incident_id] if ok else n_old + redo_row[s.incident_id]
+         for s, ok in zip(states, reusable, strict=True)],
+        dtype=np.intp,
+    )  # fmt: skip
+    shift = (redo.origin - old.origin) / timedelta(seconds=1)
+    columns = {}
+    for name in ("base_points", "target_minutes", *_TIME_COLUMNS):
+        extra = getattr(redo, name) + (shift if name in _TIME_COLUMNS else 0.0)
+        if name == "clock_start":  # 0 means "no timed target" (its target is inf): keep it
+            extra = np.where(np.isinf(redo.target_minutes), 0.0, extra)
+        columns[name] = np.concatenate([getattr(old, name), extra])[index]
+    ids = tuple(s.incident_id for s in states)
+    return RiskFeatures(ids, old.origin, **columns)
+
+
+def _first_entry_after(
+    loaded: Sequence[Incident], now: datetime, old: OpenSnapshot | None
+) -> datetime:
+    """The earliest entry time after ``now`` among the loaded logs (or the old bound)."""
+    later = [e.at for i in loaded for e in i.entries if e.at > now]
+    bounds = [*later, *([old.next_entry_at] if old is not None else [])]
+    return min(bounds, default=datetime.max.replace(tzinfo=now.tzinfo))
