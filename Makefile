@@ -41,5 +41,11 @@ check: lint typecheck imports test
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all
 
+reliability: $(STAMP)
+	WATCHKEEPER_CRASH_KILLS=100 WATCHKEEPER_REQUIRE_POSTGRES=1 \
+	WATCHKEEPER_TEST_POSTGRES_URL=$${WATCHKEEPER_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	WATCHKEEPER_CRASH_REPORT=artifacts/crash-tally.jsonl \
+	$(BIN)/python -m pytest -q -s tests/integration/reliability
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,9 @@ import sys
 BENCHES = [
     ["benchmarks.bench_rescoring"],
     ["benchmarks.bench_import", "--rows", "1000000"],
+    ["benchmarks.bench_web_load", "--duration", "60"],
+    ["benchmarks.bench_recommender"],
+    ["benchmarks.bench_matching"],
 ]
 
 

@@ -135,9 +135,13 @@ class Accounts:
             user = uow.users.get(stored.username)
             if user is None or not user.enabled:
                 raise Unauthenticated(SESSION_REFUSED)
-            fresh = sessions.touched(stored, now)
-            uow.sessions.update(fresh)
-            uow.commit()
+            fresh = stored
+            # Restart the idle timer at most once a minute: a board polling every few seconds
+            # must not write (and fsync) on every request; idle expiry stays minute-accurate.
+            if now - stored.last_used_at >= sessions.TOUCH_INTERVAL:
+                fresh = sessions.touched(stored, now)
+                uow.sessions.update(fresh)
+                uow.commit()
         actor = Actor(user.username, user.role, "web")
         return SessionGrant(
             token, fresh.csrf_token, actor, sessions.expires_at(fresh, self._sessions)

@@ -66,6 +66,9 @@ def is_live(session: StoredSession, now: datetime, policy: SessionPolicy) -> boo
     return session.revoked_at is None and now < expires_at(session, policy)
 
 
+TOUCH_INTERVAL = timedelta(minutes=1)  # how often a used session's idle timer is rewritten
+
+
 def touched(session: StoredSession, now: datetime) -> StoredSession:
     """The session after a use at ``now`` (its idle timer restarts)."""
     return replace(session, last_used_at=now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -9,7 +10,7 @@ from watchkeeper.access.audit_service import AuditTrail
 from watchkeeper.access.model import Actor, Permission
 from watchkeeper.access.ports import AuditUnitOfWork
 from watchkeeper.incidents.backlog import Backlog, BacklogFilters, BacklogSummary, build_backlog
-from watchkeeper.incidents.backlog_cache import DEFAULT_MAX_AGE, OpenSetCache
+from watchkeeper.incidents.backlog_cache import DEFAULT_MAX_AGE, OpenSetCache, OpenSnapshot
 from watchkeeper.incidents.model import IncidentState
 from watchkeeper.incidents.policy import ForceProfile
 from watchkeeper.incidents.ports import SafeguardingLookup, UnitOfWork
@@ -19,6 +20,10 @@ from watchkeeper.kernel.errors import InputError
 from watchkeeper.kernel.ids import IncidentId
 
 MAX_TREND_POINTS = 500
+# A board built less than a second ago from the same unchanged open set is still current to
+# the second the screen shows; sharing it is what keeps 50 refreshing screens cheap.
+BOARD_REUSE = timedelta(seconds=1)
+MAX_SHARED_BOARDS = 64
 
 
 class BacklogService:
@@ -33,9 +38,17 @@ class BacklogService:
         audit_uow_factory: Callable[[], AuditUnitOfWork] | None = None,
         *,
         cache_max_age: timedelta | None = DEFAULT_MAX_AGE,
+        board_reuse: timedelta = BOARD_REUSE,
     ) -> None:
-        """``cache_max_age`` None turns the live board's read-model cache off."""
+        """``cache_max_age`` None turns the live board's read-model cache off.
+
+        ``board_reuse``: while the store is unchanged, readers within this long of a built
+        board share it (50 screens refreshing each second need one ranking, not fifty).
+        """
         self._uow = uow_factory
+        self._board_reuse = board_reuse
+        self._boards: dict[BacklogFilters | None, tuple[OpenSnapshot, Backlog]] = {}
+        self._boards_lock = threading.Lock()
         self.cache = OpenSetCache(profile, cache_max_age) if cache_max_age else None
         self._clock = clock
         self._profile = profile
@@ -70,9 +83,18 @@ class BacklogService:
             return self._build(now, filters)
         with self._uow() as uow:
             snap = self.cache.snapshot(uow, now, self._contexts)
-        return build_backlog(
+        with self._boards_lock:
+            shared = self._boards.get(filters)
+        if shared is not None and shared[0] is snap and now - shared[1].as_of < self._board_reuse:
+            return shared[1]
+        board = build_backlog(
             snap.states, snap.contexts, self._profile, now, filters, features=snap.features
         )
+        with self._boards_lock:
+            if len(self._boards) > MAX_SHARED_BOARDS:  # bounded: filters come from users
+                self._boards.clear()
+            self._boards[filters] = (snap, board)
+        return board
 
     def trend(
         self, actor: Actor, start: datetime, end: datetime, step: timedelta

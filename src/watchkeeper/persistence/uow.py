@@ -10,6 +10,8 @@ snapshot is stale); that surfaces as ConcurrencyConflict, like a failed version 
 
 from __future__ import annotations
 
+import threading
+import weakref
 from types import TracebackType
 from typing import Self
 
@@ -29,6 +31,20 @@ from watchkeeper.persistence.engine import SQLITE_BEGIN_IMMEDIATE, lock_conflict
 from watchkeeper.persistence.import_store import SqlImportStore
 from watchkeeper.persistence.repository import SqlIncidentRepository
 
+# One lock per SQLite engine, taken by units that begin with the write lock. SQLite lets one
+# writer in at a time and makes the others sleep and retry (its busy handler backs off for up
+# to tens of milliseconds a try); queueing this process's writers on a lock instead keeps a
+# board polled by fifty screens, each read writing its audit row, from stalling in back-off.
+_WRITER_LOCKS: weakref.WeakKeyDictionary[sa.Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(engine: sa.Engine) -> threading.RLock | None:
+    if engine.dialect.name != "sqlite":
+        return None  # PostgreSQL queues writers on row locks without sleeping
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(engine, threading.RLock())
+
 
 class _SqlTransaction:
     """What both units of work share: the connection and its transaction."""
@@ -39,16 +55,30 @@ class _SqlTransaction:
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
         self._connection: sa.Connection | None = None
+        self._held: threading.RLock | None = None
 
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use; make a new one")
-        self._connection = self._engine.connect().execution_options(
-            **{SQLITE_BEGIN_IMMEDIATE: self._begin_immediate}
-        )
-        self._connection.begin()
+        lock = _writer_lock(self._engine) if self._begin_immediate else None
+        if lock is not None:
+            lock.acquire()
+            self._held = lock
+        try:
+            self._connection = self._engine.connect().execution_options(
+                **{SQLITE_BEGIN_IMMEDIATE: self._begin_immediate}
+            )
+            self._connection.begin()
+        except BaseException:
+            self._release()
+            raise
         self._bind(self._connection)
         return self
+
+    def _release(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.release()
 
     def __exit__(
         self,
@@ -64,6 +94,7 @@ class _SqlTransaction:
                 connection.rollback()
         finally:
             connection.close()
+            self._release()
 
     def _bind(self, connection: sa.Connection) -> None:
         """Give the stores this transaction's connection."""

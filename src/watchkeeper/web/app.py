@@ -28,6 +28,7 @@ from watchkeeper.incidents.unit_board import UnitBoardService
 from watchkeeper.kernel import errors
 from watchkeeper.kernel.errors import ConfigurationError, WatchkeeperError
 from watchkeeper.web.api import include_api
+from watchkeeper.web.head_export import export_interval, exporting_head
 from watchkeeper.web.security import (
     Accounts,
     CsrfRefused,
@@ -253,4 +254,6 @@ def serve_app() -> FastAPI:
     _log_requests_as_json_lines()
     application = build()
     secure = os.environ.get(INSECURE_COOKIES_ENV) != "1"
-    return create_app(application, application.accounts, options=WebOptions(secure_cookies=secure))
+    app = create_app(application, application.accounts, options=WebOptions(secure_cookies=secure))
+    app.router.lifespan_context = exporting_head(application, export_interval())
+    return app

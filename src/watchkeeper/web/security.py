@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Protocol
 
 from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.access.model import Actor, Role
 from watchkeeper.kernel.errors import PermissionDenied, Unauthenticated, WatchkeeperError
@@ -190,6 +191,8 @@ async def check_csrf(request: Request, grant: SessionGrant) -> None:
 
 async def current_actor(request: Request) -> Actor:
     """Dependency of every signed-in route: the session's actor, CSRF-checked when unsafe."""
-    grant = current_grant(request)
+    # The session lookup reads the database: run it in the threadpool, never on the event
+    # loop, or one slow lookup stalls every other request (health checks included).
+    grant = await run_in_threadpool(current_grant, request)
     await check_csrf(request, grant)
     return grant.actor

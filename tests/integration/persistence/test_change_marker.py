@@ -27,9 +27,7 @@ def _marker(engine: sa.Engine) -> int:
         return uow.incidents.change_marker()
 
 
-def test_adding_and_appending_each_move_the_marker_and_a_rollback_does_not(
-    engine, make_incident
-):
+def test_adding_and_appending_each_move_the_marker_and_a_rollback_does_not(engine, make_incident):
     incident = make_incident("A")
     start = _marker(engine)
     with SqlUnitOfWork(engine) as uow:

@@ -11,6 +11,7 @@ from watchkeeper.persistence.engine import create_engine_for
 from watchkeeper.persistence.tables import metadata
 
 EXPECTED_TABLES = {
+    "log_change_marker",
     "incidents",
     "incident_entries",
     "users",

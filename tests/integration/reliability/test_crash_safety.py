@@ -125,8 +125,9 @@ def test_killing_a_writer_before_or_after_commit_or_at_random_loses_no_acknowled
             run = crash_store.run_and_kill([sys.executable, str(script), "100000"], delay, "READY")
         else:
             skip = crash_rng.randrange(3 * WRITES_PER_INCIDENT)
+            hits_before = len(crash_store.faults_logged())
             run = crash_store.run([sys.executable, str(script), "100000"], point, skip)
-            assert crash_store.faults_logged()[-1:] == [point]
+            assert crash_store.faults_logged()[hits_before:] == [point]
             tally.points_hit[point] += 1
         assert run.killed, f"writer was not killed (rc {run.returncode}): {run.stderr[-2000:]}"
         tally.kills[point or "random"] += 1
@@ -182,7 +183,7 @@ def _kill_import_at_a_point(store, args, reference, point, window, rng, tally):
 
 def _kill_import_at_random(store, args, reference, window, rng, tally):
     """Kill after a random delay; the batches committed, judged from the count stored."""
-    delay = 0.4 + rng.uniform(*window) * 0.7 * reference.seconds
+    delay = 0.4 + rng.uniform(*window) * 0.5 * reference.seconds
     run = store.run_and_kill(args, delay)
     assert run.returncode in {0, -9}, f"import failed: {run.stderr[-2000:]}"
     if run.returncode == 0:

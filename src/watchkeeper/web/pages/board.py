@@ -8,13 +8,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.incidents.alerts import alerts_of
 from watchkeeper.incidents.backlog import Backlog, BacklogFilters
 from watchkeeper.incidents.policy import BANDS
 from watchkeeper.kernel.errors import WatchkeeperError
 from watchkeeper.web.pages import forms
-from watchkeeper.web.pages.context import Page, form_of, open_page, refusal
+from watchkeeper.web.pages.context import Page, form_of, open_get_page, open_page, refusal
 from watchkeeper.web.pages.rendering import local_time, render
 
 router = APIRouter()
@@ -74,8 +75,8 @@ def _choices(page: Page, query: forms.BoardQuery) -> dict[str, Any]:
 
 
 @router.get("/board")
-async def board(request: Request) -> Response:
-    page = await open_page(request)
+def board(request: Request) -> Response:
+    page = open_get_page(request)
     if isinstance(page, Response):
         return page
     app = page.application
@@ -91,9 +92,9 @@ async def board(request: Request) -> Response:
 
 
 @router.get("/board/live")
-async def board_live(request: Request) -> Response:
+def board_live(request: Request) -> Response:
     """The summary and rows, polled by htmx every few seconds."""
-    page = await open_page(request)
+    page = open_get_page(request)
     if isinstance(page, Response):
         return page
     try:
@@ -105,9 +106,9 @@ async def board_live(request: Request) -> Response:
 
 
 @router.get("/board/alerts")
-async def board_alerts(request: Request) -> Response:
+def board_alerts(request: Request) -> Response:
     """The alerts panel, polled by htmx every few seconds."""
-    page = await open_page(request)
+    page = open_get_page(request)
     if isinstance(page, Response):
         return page
     try:
@@ -124,7 +125,7 @@ async def acknowledge(request: Request, ref: str) -> Response:
         return page
     try:
         payload = forms.acknowledge(await form_of(request))
-        page.application.incidents.record(page.actor, ref, payload)
+        await run_in_threadpool(page.application.incidents.record, page.actor, ref, payload)
     except WatchkeeperError as exc:
         return refusal(request, page, exc, back_url="/board")
     return RedirectResponse("/board", status_code=303)

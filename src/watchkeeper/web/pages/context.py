@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.access.model import Actor
 from watchkeeper.bootstrap import Application
@@ -57,10 +58,23 @@ def sign_in_redirect(request: Request) -> Response:
     return RedirectResponse(f"/sign-in?next={quote(target)}", status_code=303)
 
 
+def open_get_page(request: Request) -> Page | Response:
+    """The signed-in context of a safe (GET) page; no CSRF check is needed to read.
+
+    GET pages are plain ``def`` routes so the session and service calls, which block on the
+    database, run in the threadpool instead of stalling the event loop for every client.
+    """
+    try:
+        grant = current_grant(request)
+    except Unauthenticated:
+        return sign_in_redirect(request)
+    return Page(application_of(request), grant.actor, grant.csrf_token)
+
+
 async def open_page(request: Request) -> Page | Response:
     """The signed-in page context, or the response that must be sent instead."""
     try:
-        grant = current_grant(request)
+        grant = await run_in_threadpool(current_grant, request)  # a database read
     except Unauthenticated:
         return sign_in_redirect(request)
     page = Page(application_of(request), grant.actor, grant.csrf_token)

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.access.model import Permission
 from watchkeeper.incidents import attendance
@@ -16,7 +17,14 @@ from watchkeeper.incidents.services import IncidentView
 from watchkeeper.kernel.errors import WatchkeeperError
 from watchkeeper.kernel.ids import IncidentId
 from watchkeeper.web.pages import forms
-from watchkeeper.web.pages.context import Page, form_of, open_page, refusal, status_for
+from watchkeeper.web.pages.context import (
+    Page,
+    form_of,
+    open_get_page,
+    open_page,
+    refusal,
+    status_for,
+)
 from watchkeeper.web.pages.rendering import local_time, render
 
 router = APIRouter()
@@ -145,8 +153,8 @@ def _show(request: Request, page: Page, ref: str, status: int = 200, **extra: An
 
 
 @router.get("/incidents/{ref}")
-async def incident_page(request: Request, ref: str, done: str = "") -> Response:
-    page = await open_page(request)
+def incident_page(request: Request, ref: str, done: str = "") -> Response:
+    page = open_get_page(request)
     if isinstance(page, Response):
         return page
     return _show(request, page, ref, notice=forms.ACTIONS.get(done, ""))
@@ -163,7 +171,9 @@ async def incident_action(request: Request, ref: str, action: str) -> Response:
         form = await form_of(request)
         payload = forms.action_payload(action, form, page.application.profile)
         version = forms.expected_version(form)
-        page.application.incidents.record(page.actor, ref, payload, expected_version=version)
+        await run_in_threadpool(
+            page.application.incidents.record, page.actor, ref, payload, expected_version=version
+        )
     except WatchkeeperError as exc:
         if status_for(exc) in (403, 404):
             return refusal(request, page, exc, back_url=back)

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from watchkeeper.incidents.backlog import Backlog
 from watchkeeper.incidents.unit_board import UnitBoardService, UnitPosition
 from watchkeeper.kernel.errors import WatchkeeperError
-from watchkeeper.web.pages.context import Page, open_page, refusal
+from watchkeeper.web.pages.context import Page, open_get_page, refusal
 from watchkeeper.web.pages.drawing import project, trend_chart
 from watchkeeper.web.pages.rendering import local_time, render
 
@@ -23,8 +23,8 @@ STEP = timedelta(hours=1)
 
 
 @router.get("/review")
-async def review(request: Request) -> Response:
-    page = await open_page(request)
+def review(request: Request) -> Response:
+    page = open_get_page(request)
     if isinstance(page, Response):
         return page
     now = page.application.clock.now()
@@ -59,8 +59,8 @@ class UnitLine:
 
 
 @router.get("/units")
-async def units(request: Request) -> Response:
-    page = await open_page(request)
+def units(request: Request) -> Response:
+    page = open_get_page(request)
     if isinstance(page, Response):
         return page
     service: UnitBoardService = request.app.state.unit_board
@@ -109,8 +109,8 @@ def _map_context(page: Page, backlog: Backlog) -> dict[str, Any]:
 
 
 @router.get("/map")
-async def incident_map(request: Request) -> Response:
-    page = await open_page(request)
+def incident_map(request: Request) -> Response:
+    page = open_get_page(request)
     if isinstance(page, Response):
         return page
     try:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.kernel.errors import Unauthenticated
 from watchkeeper.web import security
@@ -24,7 +25,7 @@ def _form(request: Request, next_url: str, username: str = "", problem: str = ""
 
 
 @router.get("/sign-in")
-async def sign_in_form(
+def sign_in_form(
     request: Request, next_url: Annotated[str, Query(alias="next")] = "/board"
 ) -> Response:
     return _form(request, local_redirect(next_url))
@@ -35,7 +36,10 @@ async def sign_in(request: Request) -> Response:
     form = await form_of(request)
     username, next_url = form.get("username", "")[:200], local_redirect(form.get("next", ""))
     try:
-        grant = security.sign_in(request, username, form.get("password", ""))
+        # argon2 and the database: off the event loop
+        grant = await run_in_threadpool(
+            security.sign_in, request, username, form.get("password", "")
+        )
     except security.TooManyAttempts as exc:
         return refusal(request, None, exc)
     except Unauthenticated:
@@ -51,10 +55,10 @@ async def sign_out(request: Request) -> Response:
     if isinstance(page, Response):
         return page
     response = RedirectResponse("/sign-in", status_code=303)
-    security.end_session(request, response)
+    await run_in_threadpool(security.end_session, request, response)
     return response
 
 
 @router.get("/")
-async def home() -> Response:
+def home() -> Response:
     return RedirectResponse("/board", status_code=303)

@@ -1,0 +1,137 @@
+"""The live board's open-set cache: reused while the store's marker stands still, refreshed
+(only what changed) when it moves, and always the same board as a rebuild from the log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from watchkeeper.incidents.backlog import build_backlog
+from watchkeeper.incidents.backlog_cache import OpenSetCache
+from watchkeeper.incidents.entries import (
+    CallSource,
+    Closed,
+    ContactMade,
+    Grade,
+    Graded,
+    Location,
+    Opened,
+)
+from watchkeeper.incidents.model import Incident
+from watchkeeper.incidents.risk import RiskContext
+from watchkeeper.kernel.ids import IncidentId
+from watchkeeper.settings import load_force_profile
+
+T0 = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
+PROFILE = load_force_profile(None)
+
+
+def _incident(name: str, minute: float, address: str = "1 High Street") -> Incident:
+    opened = Opened(CallSource.EMERGENCY_999, Location(address, "central"), "domestic-abuse")
+    at = T0 + timedelta(minutes=minute)
+    incident = Incident.open(IncidentId(f"INC-{name}"), opened, at, "handler", at)
+    incident.record(Graded(Grade.PRIORITY, "P2"), at, "handler", at)
+    return incident
+
+
+class _Store:
+    """An in-memory incident store with a change marker, counting what is loaded."""
+
+    def __init__(self, *incidents: Incident) -> None:
+        self.logs = {i.incident_id: i for i in incidents}
+        self.marker = 0
+        self.loaded: list[IncidentId] = []
+
+    def write(self, incident: Incident) -> None:
+        self.logs[incident.incident_id] = incident
+        self.marker += 1
+
+    def change_marker(self) -> int:
+        return self.marker
+
+    def open_versions(self) -> dict[IncidentId, int]:
+        return {k: i.version for k, i in self.logs.items() if i.state.is_open}
+
+    def load_many(self, ids):
+        self.loaded += sorted(ids)
+        return [self.logs[i] for i in sorted(ids) if i in self.logs]
+
+
+class _Uow:
+    def __init__(self, store: _Store) -> None:
+        self.incidents = store
+
+
+def _contexts(uow, states, at):
+    """Repeat-location counts among the open set, like the service's (a stand-in)."""
+    keys = [s.location.address_key for s in states]
+    return {s.incident_id: RiskContext(keys.count(s.location.address_key) - 1) for s in states}
+
+
+def _board(snapshot, now):
+    board = build_backlog(
+        snapshot.states, snapshot.contexts, PROFILE, now, features=snapshot.features
+    )
+    return [(r.incident_id, r.score, r.band, r.actions) for r in board.rows], board.summary
+
+
+def _rebuilt(store: _Store, now: datetime):
+    states = [i.state_at(now) for i in store.logs.values() if i.state.is_open]
+    board = build_backlog(states, _contexts(None, states, now), PROFILE, now)
+    return [(r.incident_id, r.score, r.band, r.actions) for r in board.rows], board.summary
+
+
+def test_an_unchanged_store_is_not_read_again_and_the_rescored_board_matches_a_rebuild():
+    store = _Store(_incident("A", 0), _incident("B", 5, "2 Low Road"))
+    cache = OpenSetCache(PROFILE)
+    first = cache.snapshot(_Uow(store), T0 + timedelta(minutes=30), _contexts)
+    later = T0 + timedelta(minutes=30, seconds=50)
+    second = cache.snapshot(_Uow(store), later, _contexts)
+
+    assert second is first
+    assert cache.refreshes == 1
+    assert _board(second, later) == _rebuilt(store, later)
+
+
+def test_a_write_reloads_only_the_changed_incident_and_matches_a_rebuild():
+    a, b, c = _incident("A", 0), _incident("B", 5), _incident("C", 9, "9 Elm Close")
+    store = _Store(a, b, c)
+    cache = OpenSetCache(PROFILE)
+    cache.snapshot(_Uow(store), T0 + timedelta(minutes=30), _contexts)
+    store.loaded.clear()
+    now = T0 + timedelta(minutes=40)
+    a.record(ContactMade("spoke to caller"), now, "handler", now)
+    store.write(a)
+    b.record(Closed("no-further-action"), now, "handler", now)
+    store.write(b)
+    store.write(_incident("D", 35, "9 Elm Close"))  # a repeat at C's address
+
+    snapshot = cache.snapshot(_Uow(store), now, _contexts)
+
+    assert store.loaded == ["INC-A", "INC-D"]
+    assert [s.incident_id for s in snapshot.states] == ["INC-C", "INC-A", "INC-D"]
+    assert _board(snapshot, now) == _rebuilt(store, now)
+
+
+def test_a_snapshot_is_refreshed_once_its_age_passes_even_without_writes():
+    store = _Store(_incident("A", 0))
+    cache = OpenSetCache(PROFILE, max_age=timedelta(seconds=60))
+    first = cache.snapshot(_Uow(store), T0 + timedelta(minutes=1), _contexts)
+
+    again = cache.snapshot(_Uow(store), T0 + timedelta(minutes=2, seconds=1), _contexts)
+
+    assert again is not first
+    assert cache.refreshes == 2
+
+
+def test_an_entry_dated_after_the_fold_is_applied_once_its_time_comes():
+    a = _incident("A", 0)
+    later = T0 + timedelta(minutes=20)
+    a.record(ContactMade("spoke to caller"), later, "handler", T0 + timedelta(minutes=1))
+    store = _Store(a)
+    cache = OpenSetCache(PROFILE)
+    before = cache.snapshot(_Uow(store), T0 + timedelta(minutes=10), _contexts)
+
+    after = cache.snapshot(_Uow(store), later, _contexts)
+
+    assert before.states[0].last_contact_at is None
+    assert after.states[0].last_contact_at == later

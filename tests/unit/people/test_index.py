@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from watchkeeper.kernel.errors import NotFound
+from watchkeeper.people.index import NominalIndex, blocking_keys
+from watchkeeper.people.model import Person, PersonName
+
+
+def _person(ref: str, given: str, family: str, dob: date | None = None) -> Person:
+    return Person(ref, (PersonName(given, family),), dob)
+
+
+def test_a_spelling_variant_of_the_family_name_shares_a_block() -> None:
+    index = NominalIndex([_person("P1", "Tamsin", "Ashford", date(1990, 3, 4))])
+    assert index.candidates(_person("Q", "Tamsin", "Ashferd", date(1990, 3, 4))) == {"P1"}
+
+
+def test_swapped_names_and_transposed_dates_share_a_block() -> None:
+    index = NominalIndex([_person("P1", "Tamsin", "Ashford", date(1990, 3, 4))])
+    assert "P1" in index.candidates(_person("Q", "Ashford", "Tamsin", date(1990, 4, 3)))
+
+
+def test_a_person_with_an_alias_is_found_by_the_alias() -> None:
+    names = (PersonName("Tamsin", "Ashford"), PersonName("Tamsin", "Velloway"))
+    index = NominalIndex([Person("P1", names, date(1990, 3, 4))])
+    assert "P1" in index.candidates(_person("Q", "Tamsin", "Veloway"))
+
+
+def test_someone_unlike_anyone_on_the_index_meets_nobody() -> None:
+    index = NominalIndex([_person("P1", "Tamsin", "Ashford", date(1990, 3, 4))])
+    assert index.candidates(_person("Q", "Orrin", "Quell", date(1971, 9, 30))) == set()
+
+
+def test_re_adding_a_person_replaces_the_old_keys_and_removing_forgets_them() -> None:
+    index = NominalIndex([_person("P1", "Tamsin", "Ashford")])
+    index.add(_person("P1", "Tamsin", "Quell"))
+    assert len(index) == 1
+    assert index.candidates(_person("Q", "Tamsin", "Ashford")) == set()
+    index.remove("P1")
+    assert "P1" not in index
+    assert index.largest_block() == 0
+    with pytest.raises(NotFound):
+        index.get("P1")
+
+
+def test_a_person_without_a_date_of_birth_is_filed_by_name_only() -> None:
+    assert {key[0] for key in blocking_keys(_person("P1", "Tamsin", "Ashford"))} == {"pair"}
