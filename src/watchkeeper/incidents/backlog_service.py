@@ -49,6 +49,7 @@ class BacklogService:
         self._board_reuse = board_reuse
         self._boards: dict[BacklogFilters | None, tuple[OpenSnapshot, Backlog]] = {}
         self._boards_lock = threading.Lock()
+        self._build_lock = threading.Lock()
         self.cache = OpenSetCache(profile, cache_max_age) if cache_max_age else None
         self._clock = clock
         self._profile = profile
@@ -83,18 +84,33 @@ class BacklogService:
             return self._build(now, filters)
         with self._uow() as uow:
             snap = self.cache.snapshot(uow, now, self._contexts)
+        shared = self._shared(snap, now, filters)
+        if shared is not None:
+            return shared
+        # Single flight: when a shared board expires, the first reader builds the next one and
+        # the readers queued behind it take that board instead of each building their own.
+        with self._build_lock:
+            shared = self._shared(snap, now, filters)
+            if shared is not None:
+                return shared
+            board = build_backlog(
+                snap.states, snap.contexts, self._profile, now, filters, features=snap.features
+            )
+            with self._boards_lock:
+                if len(self._boards) > MAX_SHARED_BOARDS:  # bounded: filters come from users
+                    self._boards.clear()
+                self._boards[filters] = (snap, board)
+        return board
+
+    def _shared(
+        self, snap: OpenSnapshot, now: datetime, filters: BacklogFilters | None
+    ) -> Backlog | None:
+        """A board built from this very snapshot less than ``board_reuse`` ago, if any."""
         with self._boards_lock:
             shared = self._boards.get(filters)
         if shared is not None and shared[0] is snap and now - shared[1].as_of < self._board_reuse:
             return shared[1]
-        board = build_backlog(
-            snap.states, snap.contexts, self._profile, now, filters, features=snap.features
-        )
-        with self._boards_lock:
-            if len(self._boards) > MAX_SHARED_BOARDS:  # bounded: filters come from users
-                self._boards.clear()
-            self._boards[filters] = (snap, board)
-        return board
+        return None
 
     def trend(
         self, actor: Actor, start: datetime, end: datetime, step: timedelta
