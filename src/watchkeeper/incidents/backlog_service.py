@@ -87,9 +87,16 @@ class BacklogService:
         shared = self._shared(snap, now, filters)
         if shared is not None:
             return shared
-        # Single flight: when a shared board expires, the first reader builds the next one and
-        # the readers queued behind it take that board instead of each building their own.
-        with self._build_lock:
+        # Single flight: when a shared board expires, one reader builds the next one. Readers
+        # arriving meanwhile take the board just expired if it came from this very open set
+        # (its waits are at most a second or so old) rather than queue behind the build;
+        # after a write the open set differs, and they wait for the new board.
+        if not self._build_lock.acquire(blocking=False):
+            previous = self._shared(snap, now, filters, any_age=True)
+            if previous is not None:
+                return previous
+            self._build_lock.acquire()
+        try:
             shared = self._shared(snap, now, filters)
             if shared is not None:
                 return shared
@@ -100,17 +107,25 @@ class BacklogService:
                 if len(self._boards) > MAX_SHARED_BOARDS:  # bounded: filters come from users
                     self._boards.clear()
                 self._boards[filters] = (snap, board)
+        finally:
+            self._build_lock.release()
         return board
 
     def _shared(
-        self, snap: OpenSnapshot, now: datetime, filters: BacklogFilters | None
+        self,
+        snap: OpenSnapshot,
+        now: datetime,
+        filters: BacklogFilters | None,
+        *,
+        any_age: bool = False,
     ) -> Backlog | None:
-        """A board built from this very snapshot less than ``board_reuse`` ago, if any."""
+        """A board built from this very snapshot within ``board_reuse`` (or at all), if any."""
         with self._boards_lock:
             shared = self._boards.get(filters)
-        if shared is not None and shared[0] is snap and now - shared[1].as_of < self._board_reuse:
-            return shared[1]
-        return None
+        if shared is None or shared[0] is not snap:
+            return None
+        fresh = now - shared[1].as_of < self._board_reuse
+        return shared[1] if any_age or fresh else None
 
     def trend(
         self, actor: Actor, start: datetime, end: datetime, step: timedelta

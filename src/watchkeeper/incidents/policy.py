@@ -13,21 +13,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from watchkeeper.incidents.entries import Grade, Level, ThriveElement
 from watchkeeper.kernel.errors import ConfigurationError
+from watchkeeper.kernel.provenance import Provenance
 
 AREA_CLASSES = ("urban", "rural")
 CLOCK_STARTS = ("logged", "graded")
 BANDS = ("critical", "high", "medium", "low")
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """Where a configured value comes from: a cited source, or 'assumed'."""
-
-    source: str
-
-    @property
-    def assumed(self) -> bool:
-        return self.source.startswith("assumed")
 
 
 @dataclass(frozen=True, slots=True)

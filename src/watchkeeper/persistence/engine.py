@@ -34,7 +34,10 @@ def create_engine_for(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_M
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, busy_timeout_ms)
-    return sa.create_engine(parsed, pool_pre_ping=True)
+    # The web server runs up to 40 request threads (the ASGI threadpool) and each request
+    # takes a few short transactions; a pool smaller than that makes readers queue for a
+    # connection. PostgreSQL's default max_connections is 100.
+    return sa.create_engine(parsed, pool_pre_ping=True, pool_size=20, max_overflow=20)
 
 
 def _sqlite_engine(url: sa.URL, busy_timeout_ms: int) -> Engine:

@@ -16,21 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from watchkeeper.kernel.clock import ensure_utc
 from watchkeeper.kernel.errors import ConfigurationError
+from watchkeeper.kernel.provenance import Provenance
 
 COUNTINGS = ("beginning-with", "after")
 MISSING_LEVELS = ("high", "medium", "low", "no_apparent_risk")
 VISIT_LEVELS = ("very_high", "high", "medium", "low")
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """Where a configured value comes from: a cited source, or 'assumed: <why>'."""
-
-    source: str
-
-    @property
-    def assumed(self) -> bool:
-        return self.source.startswith("assumed")
 
 
 @dataclass(frozen=True, slots=True)
