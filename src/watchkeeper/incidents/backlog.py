@@ -103,14 +103,23 @@ class Backlog:
     profile: ForceProfile = field(repr=False)
     states: Mapping[IncidentId, IncidentState] = field(repr=False)
     contexts: Mapping[IncidentId, RiskContext] = field(repr=False)
+    # Explanations already built: a board shared by many readers explains each row once.
+    _explained: dict[IncidentId, RiskAssessment] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def explain(self, incident_id: IncidentId) -> RiskAssessment:
-        """The factors behind one row's score, built on demand."""
+        """The factors behind one row's score, built on demand (once per board)."""
+        known = self._explained.get(incident_id)
+        if known is not None:
+            return known
         state = self.states.get(incident_id)
         if state is None:
             raise NotFound(f"incident {incident_id} is not in this backlog")
         context = self.contexts.get(incident_id, NO_CONTEXT)
-        return explain(state, context, self.profile, self.as_of)
+        assessment = explain(state, context, self.profile, self.as_of)
+        self._explained[incident_id] = assessment
+        return assessment
 
 
 # --- recommended actions: one named rule each ------------------------------------------
