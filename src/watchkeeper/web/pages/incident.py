@@ -105,6 +105,11 @@ def _risk(page: Page, view: IncidentView) -> dict[str, Any]:
     """Score, factors and rank from the live backlog; nothing for a closed incident."""
     if not view.state.is_open:
         return {"assessment": None, "rank": None, "total": None, "countdown": None}
+    if not page.actor.may(Permission.BACKLOG_READ):
+        # Roles that follow incidents up (public protection, SOC, auditors) read the log,
+        # not the control room's ranked queue: no score or rank is shown to them.
+        return {"assessment": None, "rank": None, "total": None, "countdown": None,
+                "risk_withheld": True}  # fmt: skip
     backlog = page.application.backlog.current(page.actor)
     incident_id = IncidentId(view.state.incident_id)
     ranks = {row.incident_id: i for i, row in enumerate(backlog.rows, start=1)}
