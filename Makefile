@@ -42,10 +42,12 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all
 
 reliability: $(STAMP)
-	WATCHKEEPER_CRASH_KILLS=100 WATCHKEEPER_REQUIRE_POSTGRES=1 \
+	WATCHKEEPER_CRASH_KILLS=100 WATCHKEEPER_CONCURRENCY_WRITERS=32 WATCHKEEPER_REQUIRE_POSTGRES=1 \
 	WATCHKEEPER_TEST_POSTGRES_URL=$${WATCHKEEPER_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	WATCHKEEPER_CRASH_REPORT=artifacts/crash-tally.jsonl \
-	$(BIN)/python -m pytest -q -s tests/integration/reliability
+	WATCHKEEPER_SECURITY_REPORT=artifacts/security-probes.jsonl \
+	$(BIN)/python -m pytest -q -s tests/integration/reliability tests/integration/persistence/test_backup.py \
+	tests/integration/security
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

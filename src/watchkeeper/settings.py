@@ -16,6 +16,10 @@ Environment variables (all optional):
   assumed defaults: no national standard is cited).
 - ``WATCHKEEPER_SESSION_IDLE_MINUTES`` / ``_SESSION_ABSOLUTE_HOURS``: a session ends after
   this long unused, and at the latest this long after sign-in (30 / 12, assumed: one shift).
+- ``WATCHKEEPER_FIELD_KEY_FILE``: the keys that encrypt sensitive fields (victim details),
+  kept outside the database (default ``watchkeeper-fields.key``; created 0600 if absent).
+- ``WATCHKEEPER_RETENTION_FILE``: a MoPI review configuration TOML (default: the bundled
+  ``retention.toml``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from watchkeeper.kernel.errors import ConfigurationError
 DEFAULT_DATABASE_URL = "sqlite:///watchkeeper.db"
 DEFAULT_AUDIT_KEY_FILE = Path("watchkeeper-audit.key")
 DEFAULT_AUDIT_HEAD_FILE = Path("watchkeeper-audit.head")
+DEFAULT_FIELD_KEY_FILE = Path("watchkeeper-fields.key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,8 @@ class Settings:
     lockout_minutes: float = 15.0  # assumed
     session_idle_minutes: float = 30.0  # assumed
     session_absolute_hours: float = 12.0  # assumed: one control-room shift
+    field_key_file: Path = DEFAULT_FIELD_KEY_FILE  # issue 8: field encryption keys
+    retention_file: Path | None = None  # issue 8: None is the bundled retention.toml
 
 
 def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
@@ -64,6 +71,10 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         lockout_minutes=_number(env, "WATCHKEEPER_LOCKOUT_MINUTES", 15),
         session_idle_minutes=_number(env, "WATCHKEEPER_SESSION_IDLE_MINUTES", 30),
         session_absolute_hours=_number(env, "WATCHKEEPER_SESSION_ABSOLUTE_HOURS", 12),
+        field_key_file=Path(env.get("WATCHKEEPER_FIELD_KEY_FILE", DEFAULT_FIELD_KEY_FILE)),
+        retention_file=Path(env["WATCHKEEPER_RETENTION_FILE"])
+        if env.get("WATCHKEEPER_RETENTION_FILE")
+        else None,
     )
 
 

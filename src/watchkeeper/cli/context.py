@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from watchkeeper.access.model import Actor
-from watchkeeper.bootstrap import Application, build, check_schema_is_current
 from watchkeeper.kernel.errors import Unauthenticated
 from watchkeeper.settings import settings_from_env
+
+if TYPE_CHECKING:  # bootstrap (the store, every service) loads on first use: fast --help
+    from watchkeeper.bootstrap import Application
 
 # The account the CLI acts as when neither --as nor WATCHKEEPER_OPERATOR names one; it
 # exists once `watchkeeper demo` has seeded its accounts.
@@ -26,6 +29,8 @@ class CliState:
 
     def application(self) -> Application:
         if self._app is None:
+            from watchkeeper.bootstrap import build, check_schema_is_current
+
             settings = settings_from_env()
             application = build(settings)  # configuration is checked first, then the schema
             try:

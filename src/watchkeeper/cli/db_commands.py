@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from watchkeeper.persistence import schema
 from watchkeeper.settings import settings_from_env
+
+# ``persistence.schema`` (SQLAlchemy, Alembic) loads inside each command: fast start-up.
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -14,6 +15,8 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
     """Bring the database schema up to date (idempotent)."""
+    from watchkeeper.persistence import schema
+
     url = settings_from_env().database_url
     schema.upgrade(url, revision)
     Console().print(f"database at revision {schema.current_revision(url)}")
@@ -22,4 +25,6 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> 
 @app.command("current")
 def current() -> None:
     """Show the schema revision of the configured database."""
+    from watchkeeper.persistence import schema
+
     Console().print(schema.current_revision(settings_from_env().database_url) or "empty")

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from watchkeeper.access.model import Actor, Role
-from watchkeeper.bootstrap import Application
+from watchkeeper.cli import safeguarding_commands, soc_commands
 from watchkeeper.cli.context import state_of
+from watchkeeper.cli.unit_commands import seed_demo_roster
 from watchkeeper.synthetic.calibration import load_calibration
 from watchkeeper.synthetic.config import load_synthetic_config
 from watchkeeper.synthetic.generator import generate_incidents
+from watchkeeper.synthetic.scenarios import apply_scenario
+
+if TYPE_CHECKING:  # bootstrap loads on first use (cli/context.py): fast start-up
+    from watchkeeper.bootstrap import Application
 
 # One demo account per role: (username, role, display name). The administrator comes first:
 # it is created while no account exists, then creates the others.
@@ -54,6 +59,9 @@ def demo(
         float, typer.Option(min=0.01, help="Share of a West Midlands-sized force's demand.")
     ] = 0.25,
     seed: Annotated[int, typer.Option(help="Random seed (same seed and time, same demo).")] = 2017,
+    scenario: Annotated[
+        str, typer.Option(help="Performance: baseline, coping or failing-2017 (issue 7).")
+    ] = "baseline",
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Do nothing if the database holds incidents.")
     ] = False,
@@ -64,12 +72,16 @@ def demo(
     console = Console(stderr=True)
     seed_demo_accounts(application)
     _print_sign_ins(console)
+    soc_commands.seed_demo(application, console, seed, scale)  # issue 6: SOC and ARVs
+    units = seed_demo_roster(application, state.actor(), seed)  # issue 4: the unit register
+    if units:
+        console.print(f"demo: registered {units} units (a made-up roster: dispatch/roster.py)")
     if if_empty and application.incidents.stored_count(state.actor()):
         console.print("demo: database already holds incidents; nothing loaded")
         return
     with console.status("generating demo incidents..."):
         incidents = generate_incidents(
-            load_synthetic_config(),
+            apply_scenario(load_synthetic_config(), scenario),
             load_calibration(),
             application.profile,
             application.clock.now(),
@@ -80,6 +92,10 @@ def demo(
     with console.status(f"loading {len(incidents):,} incidents..."):
         loaded = application.incidents.load_history(state.actor(), incidents)
     console.print(f"demo: loaded {loaded:,} incidents covering the last {hours:g} hours")
+    # issue 5: the safeguarding registers, linked to one open domestic incident's address
+    steps = safeguarding_commands.seed_demo_registers(application, console, incidents, seed, scale)
+    if steps:
+        console.print(f"demo: seeded the safeguarding registers ({steps:,} steps)")
 
 
 def _print_sign_ins(console: Console) -> None:

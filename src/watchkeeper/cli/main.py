@@ -9,13 +9,21 @@ import typer
 from rich.console import Console
 
 from watchkeeper.cli import (
+    assess_commands,
     audit_commands,
     backlog_commands,
+    backup_commands,
     db_commands,
     demo_commands,
     import_commands,
     incident_commands,
+    information_commands,
+    safeguarding_commands,
     serve_commands,
+    simulate_commands,
+    soc_commands,
+    staffing_commands,
+    unit_commands,
     user_commands,
 )
 from watchkeeper.cli.context import CliState
@@ -32,10 +40,26 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(incident_commands.app, name="incident")
 app.add_typer(user_commands.app, name="users")
 app.add_typer(audit_commands.app, name="audit")
+app.add_typer(unit_commands.app, name="units")
+app.add_typer(simulate_commands.app, name="simulate")
 app.command("import")(import_commands.import_exports)
 app.command("backlog")(backlog_commands.backlog)
 app.command("demo")(demo_commands.demo)
 app.command("serve")(serve_commands.serve)
+app.add_typer(soc_commands.ocg_app, name="ocg")
+app.add_typer(soc_commands.scpo_app, name="scpo")
+app.add_typer(soc_commands.armed_app, name="armed")
+app.command("staffing")(staffing_commands.staffing)
+app.command("calibrate")(staffing_commands.calibrate)
+app.command("backup")(backup_commands.backup)
+app.command("restore")(backup_commands.restore)
+app.add_typer(information_commands.retention, name="retention")
+app.add_typer(information_commands.keys, name="keys")
+app.command("subject-access")(information_commands.subject_access)
+app.command("assess")(assess_commands.assess)
+app.add_typer(assess_commands.findings_app, name="findings")
+app.add_typer(safeguarding_commands.app, name="safeguarding")  # issue 5
+app.add_typer(safeguarding_commands.person_app, name="person")
 
 
 @app.callback()

@@ -32,11 +32,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from scipy.special import pdtr
 
 from watchkeeper.dispatch.config import DispatchConfig, ForecastConfig
 from watchkeeper.dispatch.demand import DispatchDemand
-from watchkeeper.dispatch.pairing import IntArray
+from watchkeeper.dispatch.pairing import BoolArray, IntArray
 from watchkeeper.dispatch.travel import FloatArray, StraightLineEstimator, TravelEstimator
 from watchkeeper.dispatch.travel import travel_matrix as estimate_matrix
 from watchkeeper.dispatch.units import Unit
@@ -84,6 +83,8 @@ class _Opportunities:
 
 
 def _survival(k: int, arrived: IntArray, mean: FloatArray) -> FloatArray:
+    from scipy.special import pdtr  # lazy: keeps CLI start-up fast
+
     room = k - 1 - arrived
     out: FloatArray = np.where(room < 0, 0.0, pdtr(np.maximum(room, 0), mean))
     return out
@@ -163,33 +164,88 @@ def _travel_minutes(
     return out
 
 
-def _one(
-    demand: DispatchDemand,
-    k: int,
-    *,
-    suitable: Sequence[Unit],
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """The on-duty units holding one set of required skills, as arrays (rows of on_duty)."""
+
+    rows: list[int]
+    free: BoolArray  # per unit: available now
+    rate: FloatArray  # per unit: freeings per minute
+    waits: tuple[IntArray, FloatArray]  # freeing counts over the look-ahead grid
+    expected: dict[int, float | None]  # memo: queue position -> expected minutes to free
+
+
+def _late_probabilities(
+    pool: _Pool, travel: FloatArray, shift_left: FloatArray, k: IntArray, t: FloatArray
+) -> FloatArray:
+    """P(the k-th opportunity comes after t) per demand: _Opportunities.survival, vectorised.
+
+    ``travel`` is (pool units x demands); ``k`` and ``t`` follow the demands.
+    """
+    free = pool.free[:, np.newaxis]
+    left = shift_left[:, np.newaxis]
+    first = np.where(free, travel, 0.0)
+    usable = free & (first <= left)
+    window = np.maximum(left - first, 0.0)
+    start = first + travel
+    arrived = (usable & (first <= t[np.newaxis, :])).sum(axis=0).astype(np.int64)
+    elapsed = np.clip(t[np.newaxis, :] - start, 0.0, None)
+    mean = (pool.rate[:, np.newaxis] * np.minimum(elapsed, window)).sum(axis=0)
+    return _survival_each(k, arrived, mean.astype(np.float64))
+
+
+def _survival_each(k: IntArray, arrived: IntArray, mean: FloatArray) -> FloatArray:
+    from scipy.special import pdtr  # lazy: keeps CLI start-up fast
+
+    room = k - 1 - arrived
+    out: FloatArray = np.where(room < 0, 0.0, pdtr(np.maximum(room, 0), mean))
+    return out
+
+
+def _expected_for(pool: _Pool, k: int, grid: FloatArray) -> float | None:
+    """Expected minutes to the k-th freeing (memoised: it depends on the pool and k only)."""
+    if k not in pool.expected:
+        pool.expected[k] = _expected_free(pool.waits, k, grid)
+    return pool.expected[k]
+
+
+def _pool_forecasts(
+    pool: _Pool,
+    demands: Sequence[DispatchDemand],
+    cols: list[int],
     arrays: tuple[FloatArray, FloatArray],
-    waits: tuple[IntArray, FloatArray],
-    context: tuple[datetime, ForecastConfig],
-) -> BreachForecast:
+    context: tuple[datetime, ForecastConfig, dict[IncidentId, int]],
+) -> list[tuple[int, BreachForecast]]:
+    """The forecasts of the demands at ``cols`` (all needing this pool's skills)."""
     travel, shift_left = arrays
-    now, config = context
-    opps = _opportunities(suitable, travel, shift_left, config)
-    to_deadline = demand.minutes_to_deadline(now)
-    has_deadline = bool(np.isfinite(to_deadline))
-    p_late = float(opps.survival(k, np.array([max(to_deadline, 0.0)]))[0]) if has_deadline else None
-    free = sum(1 for u in suitable if u.is_available)
-    return BreachForecast(
-        incident_id=demand.incident_id,
-        queue_position=k,
-        suitable_free=free,
-        suitable_committed=len(suitable) - free,
-        minutes_to_deadline=to_deadline if has_deadline else None,
-        expected_free_minutes=_expected_free(waits, k, _grid(config.lookahead_minutes)),
-        p_late=1.0 if has_deadline and to_deadline <= 0 else p_late,
-        p_breach_next_hour=_breach(to_deadline, p_late or 0.0, config.horizon_minutes),
-        already_breached=has_deadline and to_deadline <= 0,
-    )
+    now, config, positions = context
+    chosen = [demands[j] for j in cols]
+    to_deadline = np.array([d.minutes_to_deadline(now) for d in chosen], dtype=np.float64)
+    ks = np.array([positions[d.incident_id] for d in chosen], dtype=np.int64)
+    due = np.isfinite(to_deadline)
+    t = np.where(due, np.maximum(to_deadline, 0.0), 0.0)
+    late = _late_probabilities(pool, travel[np.ix_(pool.rows, cols)], shift_left[pool.rows], ks, t)
+    free = int(pool.free.sum())
+    grid = _grid(config.lookahead_minutes)
+    arrived_end, mean_end = pool.waits[0][-1], pool.waits[1][-1]
+    beyond = _survival_each(ks, np.full_like(ks, arrived_end), np.full(ks.shape, mean_end)) >= 0.5
+    out = []
+    for n, (j, demand) in enumerate(zip(cols, chosen, strict=True)):
+        minutes, has_deadline = float(to_deadline[n]), bool(due[n])
+        p_late = float(late[n]) if has_deadline else None
+        forecast = BreachForecast(
+            incident_id=demand.incident_id,
+            queue_position=int(ks[n]),
+            suitable_free=free,
+            suitable_committed=len(pool.rows) - free,
+            minutes_to_deadline=minutes if has_deadline else None,
+            expected_free_minutes=None if beyond[n] else _expected_for(pool, int(ks[n]), grid),
+            p_late=1.0 if has_deadline and minutes <= 0 else p_late,
+            p_breach_next_hour=_breach(minutes, p_late or 0.0, config.horizon_minutes),
+            already_breached=has_deadline and minutes <= 0,
+        )
+        out.append((j, forecast))
+    return out
 
 
 def forecast_breaches(
@@ -199,7 +255,11 @@ def forecast_breaches(
     config: DispatchConfig,
     estimator: TravelEstimator | None = None,
 ) -> tuple[BreachForecast, ...]:
-    """The outlook for every demand at current capacity, in risk order (see module doc)."""
+    """The outlook for every demand at current capacity, in risk order (see module doc).
+
+    Vectorised per pool of suitable units (one pool per distinct set of required skills),
+    so thousands of open incidents cost a few array operations, not a loop over units.
+    """
     now = ensure_utc(now)
     on_duty = [u for u in units if u.on_shift(now)]
     ranked = _rank(demands)
@@ -208,35 +268,24 @@ def forecast_breaches(
         on_duty, ranked, config, estimator or StraightLineEstimator(config.travel)
     )
     shift_left = np.array([u.minutes_left_on_shift(now) for u in on_duty], dtype=np.float64)
-    pools: dict[frozenset[str], tuple[list[int], tuple[IntArray, FloatArray]]] = {}
-    out = []
+    by_need: dict[frozenset[str], list[int]] = {}
     for j, demand in enumerate(ranked):
-        need = demand.needs.required
-        if need not in pools:
-            pools[need] = _pool(on_duty, need, shift_left, config.forecast)
-        rows, waits = pools[need]
-        suitable = [on_duty[i] for i in rows]
-        arrays = (travel[rows, j], shift_left[rows])
-        k = positions[demand.incident_id]
-        out.append(
-            _one(
-                demand,
-                k,
-                suitable=suitable,
-                arrays=arrays,
-                waits=waits,
-                context=(now, config.forecast),
-            )
-        )
-    return tuple(out)
+        by_need.setdefault(demand.needs.required, []).append(j)
+    found: dict[int, BreachForecast] = {}
+    for need, cols in by_need.items():
+        pool = _pool(on_duty, need, shift_left, config.forecast)
+        context = (now, config.forecast, positions)
+        found.update(_pool_forecasts(pool, ranked, cols, (travel, shift_left), context))
+    return tuple(found[j] for j in range(len(ranked)))
 
 
 def _pool(
     on_duty: Sequence[Unit], need: frozenset[str], shift_left: FloatArray, config: ForecastConfig
-) -> tuple[list[int], tuple[IntArray, FloatArray]]:
-    """Rows of the units holding ``need``, and their freeing counts over the look-ahead."""
+) -> _Pool:
+    """The units holding ``need``, and their freeing counts over the look-ahead."""
     rows = [i for i, u in enumerate(on_duty) if u.has_skills(need)]
     units = [on_duty[i] for i in rows]
     no_travel = np.zeros(len(rows), dtype=np.float64)
-    waits = _opportunities(units, no_travel, shift_left[rows], config)
-    return rows, waits.counts(_grid(config.lookahead_minutes))
+    opps = _opportunities(units, no_travel, shift_left[rows], config)
+    free = np.array([u.is_available for u in units], dtype=np.bool_)
+    return _Pool(rows, free, opps.rate, opps.counts(_grid(config.lookahead_minutes)), {})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from watchkeeper.dispatch.pairing import PairTable
 from watchkeeper.dispatch.units import Unit, UnitStatus
@@ -133,31 +134,62 @@ def unit_gaps(required: frozenset[str], units: Sequence[Unit], now: datetime) ->
     return []
 
 
+@dataclass(frozen=True, slots=True)
+class NearestOthers:
+    """Per demand column: feasible units, and the nearest feasible unit not sent to it.
+
+    Computed for every column at once, so explaining thousands of shortfalls costs a few
+    array operations rather than a scan of the units per incident.
+    """
+
+    feasible_count: npt.NDArray[np.int64]
+    other_count: npt.NDArray[np.int64]
+    nearest: npt.NDArray[np.int64]  # row index; meaningful where other_count > 0
+
+    @classmethod
+    def of(cls, table: PairTable, taken_by: Mapping[int, int]) -> NearestOthers:
+        rows, cols = table.feasible.shape
+        went = np.full(rows, -1, dtype=np.int64)
+        for row, col in taken_by.items():
+            went[row] = col
+        others = table.feasible & (went[:, np.newaxis] != np.arange(cols)[np.newaxis, :])
+        # argmin takes the first of equal minima: the lowest row, as (travel, row) ordering.
+        masked = np.where(others, table.travel, np.inf)
+        nearest = masked.argmin(axis=0) if rows else np.zeros(cols, dtype=np.int64)
+        return cls(
+            table.feasible.sum(axis=0).astype(np.int64),
+            others.sum(axis=0).astype(np.int64),
+            np.asarray(nearest, dtype=np.int64),
+        )
+
+
 def shortfall_reasons(
     table: PairTable,
     col: int,
     gaps: Sequence[Reason],
     taken_by: Mapping[int, int],
+    nearest_others: NearestOthers | None = None,
 ) -> tuple[Reason, ...]:
     """Why demand ``col`` is short of units.
 
     ``gaps`` are :func:`unit_gaps` for the demand's required skills; ``taken_by`` maps
-    each picked candidate row to the demand column it went to.
+    each picked candidate row to the demand column it went to. ``nearest_others``, when
+    given, is :meth:`NearestOthers.of` for the same table and picks (computed once).
     """
     demand = table.demands[col]
     if demand.location is None:
         return (Reason(NO_LOCATION, "the incident has no position to send a unit to"),)
     if gaps:
         return tuple(gaps)
-    feasible = [int(r) for r in np.flatnonzero(table.feasible[:, col])]
+    found = nearest_others or NearestOthers.of(table, taken_by)
+    feasible = int(found.feasible_count[col])
     if not feasible:
         return (Reason(SHIFT_ENDS_BEFORE_ARRIVAL, "every free suitable unit's shift ends first"),)
-    rows = [r for r in feasible if taken_by.get(r) != col]
-    if not rows:
-        detail = f"every free suitable unit ({len(feasible)}) is already going to this incident"
-        return (Reason(ALL_SUITABLE_COMMITTED, detail, len(feasible)),)
-    nearest = min(rows, key=lambda r: (table.travel[r, col], r))
-    unit, other = table.candidates[nearest], taken_by.get(int(nearest))
+    if not found.other_count[col]:
+        detail = f"every free suitable unit ({feasible}) is already going to this incident"
+        return (Reason(ALL_SUITABLE_COMMITTED, detail, feasible),)
+    nearest = int(found.nearest[col])
+    unit, other = table.candidates[nearest], taken_by.get(nearest)
     if other is None:
         minutes = float(table.travel[nearest, col])
         detail = f"nearest free suitable unit {unit.call_sign} is {minutes:.0f} min away"

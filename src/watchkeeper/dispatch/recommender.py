@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from watchkeeper.dispatch.config import DispatchConfig, RecommenderWeights
 from watchkeeper.dispatch.demand import DispatchDemand
 from watchkeeper.dispatch.pairing import IntArray, PairTable, build_pairs
 from watchkeeper.dispatch.reasons import (
+    NearestOthers,
     Pick,
     Reason,
     Recommendation,
@@ -71,6 +71,8 @@ def _solve(table: PairTable, weights: RecommenderWeights) -> list[tuple[int, int
     slot_cols: IntArray = np.repeat(cols, crewing)
     costs = _pair_costs(table, weights)[np.ix_(rows, slot_cols)]
     stay_free = np.zeros((rows.size, rows.size), dtype=np.float64)
+    from scipy.optimize import linear_sum_assignment  # lazy: keeps CLI start-up fast
+
     picked_rows, picked_slots = linear_sum_assignment(np.hstack([costs, stay_free]))
     pairs = []
     for r, s in zip(picked_rows, picked_slots, strict=True):
@@ -114,6 +116,7 @@ def _assemble(
             Pick(demand.incident_id, table.candidates[row].call_sign, arrival, late, reasons)
         )
     taken_by = dict(pairs)
+    nearest_others = NearestOthers.of(table, taken_by)
     gaps: dict[frozenset[str], list[Reason]] = {}
     unserved = unserved_lateness(table, weights)
     shortfalls, total = [], 0.0
@@ -122,8 +125,10 @@ def _assemble(
         total += float(table.scores[col] * unserved[col]) * short
         if short > 0:
             required = demand.needs.required
-            found = gaps.setdefault(required, unit_gaps(required, units, now))
-            why = shortfall_reasons(table, col, found, taken_by)
+            if required not in gaps:  # once per distinct skill set, not once per incident
+                gaps[required] = unit_gaps(required, units, now)
+            found = gaps[required]
+            why = shortfall_reasons(table, col, found, taken_by, nearest_others)
             shortfalls.append(Shortfall(demand.incident_id, short, demand.needs.crewing, why))
     total += sum(float(table.scores[c] * lateness[r, c]) for r, c in pairs)
     return Recommendation(now, method, tuple(picks), tuple(shortfalls), float(total))

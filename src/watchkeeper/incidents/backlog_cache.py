@@ -5,13 +5,16 @@ repeats, build risk features row by row) costs far more than ranking it. This ca
 the folded states, their risk contexts and the NumPy features, and reuses them while the
 store's change marker (``IncidentRepository.change_marker``) has not moved. When it moves,
 only incidents whose stored version changed are reloaded and refolded; contexts are
-recounted for the whole open set (a new incident at an address raises the repeat count of
-the others there), and feature rows are rebuilt only where a state or context changed.
+recounted for the incidents sharing an address or a caller with a changed one (a new
+incident at an address raises the repeat count of the others there), and feature rows are
+rebuilt only where a state or context changed.
 
 Staleness bounds: the open set and every state are exact as of the marker read in the
 same unit of work. Contexts (repeat counts over a window of days, safeguarding records)
-are recounted at every change and at least every ``max_age``. An entry dated after the
-moment of folding (a future-dated entry) ends the snapshot's life at that moment.
+are recounted where a change touches them and, for the whole open set, at least every
+``max_age`` (so a repeat falling out of its window, or a safeguarding record added, shows
+within ``max_age``). An entry dated after the moment of folding (a future-dated entry)
+ends the snapshot's life at that moment.
 """
 
 from __future__ import annotations
@@ -94,10 +97,19 @@ class OpenSetCache:
         new_versions |= {i.incident_id: i.version for i in loaded}
         states = [kept[i] for i in new_versions if i not in fresh] + list(fresh.values())
         states = [s for s in states if s.is_open]
-        contexts = contexts_of(uow, states, now)
+        if old is not None and now < old.valid_until:  # recount only what a change touched
+            gone = [state for i, state in kept.items() if i not in versions or i in stale]
+            touched = [*fresh.values(), *gone]  # new or changed, as they are and as they were
+            contexts = _recounted(
+                uow, states, touched, old.contexts, now=now, contexts_of=contexts_of
+            )
+            counted_until = old.valid_until
+        else:
+            contexts = contexts_of(uow, states, now)
+            counted_until = now + self._max_age
         features = self._features(states, contexts, old, set(fresh))
         next_entry = _first_entry_after(loaded, now, old)
-        until = min(now + self._max_age, next_entry)
+        until = min(counted_until, next_entry)
         return OpenSnapshot(
             marker, now, until, next_entry, new_versions, tuple(states), contexts, features
         )  # fmt: skip
@@ -123,6 +135,36 @@ class OpenSetCache:
             [s for s, ok in zip(states, reusable, strict=True) if not ok], contexts, self._profile
         )
         return _merge(old.features, row_of, states, reusable, redo)
+
+
+def _keys(state: IncidentState) -> tuple[str | None, str | None]:
+    return state.location.address_key or None, state.opened.caller.person_ref or None
+
+
+def _recounted(
+    uow: UnitOfWork,
+    states: Sequence[IncidentState],
+    touched: Sequence[IncidentState],
+    old: Mapping[IncidentId, RiskContext],
+    *,
+    now: datetime,
+    contexts_of: ContextsOf,
+) -> dict[IncidentId, RiskContext]:
+    """Old contexts, recounted for every open incident sharing an address or caller with
+    a touched one (new, changed or closed), and for any incident without a context yet."""
+    addresses = {a for a, _ in map(_keys, touched) if a}
+    people = {p for _, p in map(_keys, touched) if p}
+    redo = [
+        s for s in states
+        if s.incident_id not in old or _keys(s)[0] in addresses or _keys(s)[1] in people
+    ]  # fmt: skip
+    recounted = contexts_of(uow, redo, now) if redo else {}
+    return {
+        s.incident_id: recounted[s.incident_id]
+        if s.incident_id in recounted
+        else old[s.incident_id]
+        for s in states
+    }
 
 
 def _merge(

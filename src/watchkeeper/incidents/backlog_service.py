@@ -13,7 +13,7 @@ from watchkeeper.incidents.backlog import Backlog, BacklogFilters, BacklogSummar
 from watchkeeper.incidents.backlog_cache import DEFAULT_MAX_AGE, OpenSetCache, OpenSnapshot
 from watchkeeper.incidents.model import IncidentState
 from watchkeeper.incidents.policy import ForceProfile
-from watchkeeper.incidents.ports import SafeguardingLookup, UnitOfWork
+from watchkeeper.incidents.ports import SafeguardingLookup, UnitOfWork, known_at_many
 from watchkeeper.incidents.risk import RiskContext
 from watchkeeper.kernel.clock import Clock, ensure_utc
 from watchkeeper.kernel.errors import InputError
@@ -71,6 +71,21 @@ class BacklogService:
             board = self._build(ensure_utc(as_of), filters)
         self._trail.read(actor, "backlog.read", record)
         return board
+
+    def live_summary(self) -> BacklogSummary:
+        """The live board's totals (how many open, breached, ...) for operational metrics.
+
+        Counts only, no record: not a read of personal data, so neither authorised nor
+        audited per call (a metrics scraper calls it every few seconds).
+        """
+        return self._live(self._clock.now(), None).summary
+
+    def warm(self) -> None:
+        """Load the live open set into the cache before anyone asks (no data leaves here,
+        so there is nothing to audit); a no-op when the cache is off."""
+        if self.cache is not None:
+            with self._uow() as uow:
+                self.cache.snapshot(uow, self._clock.now(), self._contexts)
 
     def _build(self, at: datetime, filters: BacklogFilters | None = None) -> Backlog:
         with self._uow() as uow:
@@ -156,10 +171,12 @@ class BacklogService:
         people = {s.opened.caller.person_ref for s in states if s.opened.caller.person_ref}
         at_locations = uow.incidents.recent_at_locations(keys, since, at) if keys else {}
         for_people = uow.incidents.recent_for_people(people, since, at) if people else {}
+        pairs = {(s.location.address_key, s.opened.caller.person_ref) for s in states}
+        known_for = known_at_many(self._lookup, pairs)
         contexts = {}
         for s in states:
             own = 1 if since <= s.logged_at <= at else 0  # do not count the incident itself
-            known = self._lookup.known_at(s.location.address_key, s.opened.caller.person_ref)
+            known = known_for[(s.location.address_key, s.opened.caller.person_ref)]
             contexts[s.incident_id] = RiskContext(
                 repeat_location=max(0, at_locations.get(s.location.address_key, 0) - own),
                 repeat_victim=max(0, for_people.get(s.opened.caller.person_ref, 0) - own)

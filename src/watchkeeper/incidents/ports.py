@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from watchkeeper.access.ports import AuditLog
-from watchkeeper.incidents.model import Incident, LogEntry
+from watchkeeper.incidents.model import Incident, IncidentState, LogEntry
 from watchkeeper.kernel.ids import IncidentId
 
 
@@ -101,6 +101,18 @@ class SafeguardingLookup(Protocol):
     def known_at(self, address_key: str, person_ref: str) -> Sequence[KnownRecord]: ...
 
 
+def known_at_many(
+    lookup: SafeguardingLookup, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Sequence[KnownRecord]]:
+    """What ``lookup`` knows for each (address, person) pair: in one batch where the lookup
+    offers ``known_at_many`` (the store's does), else one pair at a time."""
+    many = getattr(lookup, "known_at_many", None)
+    if many is not None:
+        found: dict[tuple[str, str], Sequence[KnownRecord]] = many(pairs)
+        return found
+    return {pair: lookup.known_at(*pair) for pair in set(pairs)}
+
+
 class NothingKnown:
     """The lookup used until a safeguarding register is wired in: it knows nothing."""
 
@@ -108,8 +120,43 @@ class NothingKnown:
         return ()
 
 
+@dataclass(frozen=True, slots=True)
+class ClosureDecision:
+    """Whether another register lets an incident close; ``reason`` names the rule when not."""
+
+    allowed: bool
+    reason: str
+
+
+class ClosureGuard(Protocol):
+    """Asked before an incident is closed (e.g. the DA rule: no close without a DASH)."""
+
+    def may_close(self, state: IncidentState) -> ClosureDecision: ...
+
+
+class AlwaysMayClose:
+    """The guard used when no register has a say over closing: every close is allowed."""
+
+    def may_close(self, state: IncidentState) -> ClosureDecision:
+        return ClosureDecision(True, "no closure rule configured")
+
+
+class EntryFollower(Protocol):
+    """Another register that follows the log (e.g. dispatch's unit register).
+
+    Called after each entry is appended by ``IncidentLog.record``, inside the same
+    transaction and before it commits: raising refuses the entry, and nothing is written.
+    """
+
+    def follow(self, uow: UnitOfWork, incident: Incident, entry: LogEntry) -> None: ...
+
+
 __all__ = [
+    "AlwaysMayClose",
     "AuditLog",
+    "ClosureDecision",
+    "ClosureGuard",
+    "EntryFollower",
     "IncidentRepository",
     "KnownRecord",
     "LogEntry",

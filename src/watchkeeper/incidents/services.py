@@ -38,7 +38,14 @@ from watchkeeper.incidents.entries import (
 )
 from watchkeeper.incidents.model import Incident, IncidentState, LogEntry
 from watchkeeper.incidents.policy import ForceProfile
-from watchkeeper.incidents.ports import KnownRecord, SafeguardingLookup, UnitOfWork
+from watchkeeper.incidents.ports import (
+    AlwaysMayClose,
+    ClosureGuard,
+    EntryFollower,
+    KnownRecord,
+    SafeguardingLookup,
+    UnitOfWork,
+)
 from watchkeeper.kernel.clock import Clock, ensure_utc
 from watchkeeper.kernel.errors import ConcurrencyConflict, DomainRuleViolation, InputError
 from watchkeeper.kernel.ids import IncidentId, new_incident_id
@@ -60,6 +67,24 @@ ENTRY_PERMISSIONS: dict[type[EntryPayload], Permission] = {
     Struck: Permission.INCIDENT_STRIKE,
     AlertAcknowledged: Permission.INCIDENT_ACKNOWLEDGE,
 }
+
+
+# How often a write that lost a race for the store (not a version the writer claimed) is
+# tried again on fresh state before the conflict is reported.
+WRITE_ATTEMPTS = 5
+
+
+def _explained(
+    ref: str, expected: int | None, current: int, conflict: ConcurrencyConflict
+) -> ConcurrencyConflict:
+    """The loser's conflict, naming the incident and the versions whatever the store said."""
+    if expected is not None and "version" in conflict.message:
+        return conflict
+    read = f"you read version {expected}" if expected is not None else "your write raced theirs"
+    return ConcurrencyConflict(
+        f"incident {ref} was changed by someone else first ({read}; it is now at version "
+        f"{current}); nothing was saved: reload it and try again"
+    )
 
 
 def permission_for(payload: EntryPayload) -> Permission:
@@ -103,11 +128,16 @@ class IncidentLog:
         profile: ForceProfile,
         lookup: SafeguardingLookup,
         audit_uow_factory: Callable[[], AuditUnitOfWork] | None = None,
+        *,
+        closure_guard: ClosureGuard | None = None,
+        followers: Sequence[EntryFollower] = (),
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._profile = profile
         self._lookup = lookup
+        self._closure_guard = closure_guard or AlwaysMayClose()
+        self._followers = tuple(followers)
         self._trail = AuditTrail(audit_uow_factory or uow_factory, clock)
 
     @property
@@ -149,12 +179,46 @@ class IncidentLog:
         expected_version: int | None = None,
         *,
         reason: str | None = None,
+        alongside: Callable[[UnitOfWork], None] | None = None,
     ) -> LogEntry:
         """Append one entry to an incident's log (optimistic: refuses if it changed meanwhile).
 
-        ``reason`` is why the actor is acting, kept in the audit log.
+        ``reason`` is why the actor is acting, kept in the audit log. ``alongside`` is more
+        work done in the same transaction before it commits (e.g. dispatch claiming the
+        unit named in a ResourceAssigned entry): if it raises, nothing is recorded. The
+        wired ``followers`` run after it in the same transaction, with the same effect.
         """
         self._trail.authorise(actor, permission_for(payload), ("incident", ref))
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return self._append(
+                    actor, ref, payload, at=at, expected_version=expected_version,
+                    reason=reason, alongside=alongside,
+                )  # fmt: skip
+            except ConcurrencyConflict as conflict:
+                # Lost a race for the store. If the incident moved past the version the
+                # writer read, they must see the change first: say so, with both versions.
+                # Otherwise (a blind write, or another record's commit made this snapshot
+                # stale, as SQLite does) the intent still holds: try again on fresh state.
+                current = self._current_version(ref)
+                moved = expected_version is not None and current != expected_version
+                if alongside is not None and not moved:
+                    raise  # the work alongside (e.g. a unit claim) conflicted: its message says
+                if moved or attempt == WRITE_ATTEMPTS:
+                    raise _explained(ref, expected_version, current, conflict) from conflict
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _append(
+        self,
+        actor: Actor,
+        ref: str,
+        payload: EntryPayload,
+        *,
+        at: datetime | None,
+        expected_version: int | None,
+        reason: str | None,
+        alongside: Callable[[UnitOfWork], None] | None = None,
+    ) -> LogEntry:
         now = self._clock.now()
         with self._uow() as uow:
             incident = uow.incidents.resolve(ref)
@@ -165,12 +229,21 @@ class IncidentLog:
                     f"(version {expected_version}, now {version}); reload and try again"
                 )
             self._check_payload(payload)
+            self._check_closure(payload, incident)
             entry = incident.record(payload, ensure_utc(at) if at else now, actor.username, now)
             uow.incidents.append(incident, expected_version=version)
+            if alongside is not None:
+                alongside(uow)
+            for follower in self._followers:  # e.g. the unit register: same transaction
+                follower.follow(uow, incident, entry)
             action, record = f"incident.append.{payload.kind}", ("incident", incident.incident_id)
             uow.audit.record(audit_event(actor, now, action, record, reason=reason))
             uow.commit()
         return entry
+
+    def _current_version(self, ref: str) -> int:
+        with self._uow() as uow:
+            return uow.incidents.resolve(ref).version
 
     def load_history(
         self, actor: Actor, incidents: Sequence[Incident], batch_size: int = 2000
@@ -219,6 +292,15 @@ class IncidentLog:
         if marker not in self._profile.markers:
             known = ", ".join(sorted(self._profile.markers))
             raise InputError(f"unknown vulnerability marker {marker!r} (known: {known})")
+
+    def _check_closure(self, payload: EntryPayload, incident: Incident) -> None:
+        """Other registers may refuse a close (issue 5: the DA rule); the refusal names it."""
+        if isinstance(payload, Closed):
+            decision = self._closure_guard.may_close(incident.state)
+            if not decision.allowed:
+                raise DomainRuleViolation(
+                    f"incident {incident.incident_id} cannot close: {decision.reason}"
+                )
 
     def _check_payload(self, payload: EntryPayload) -> None:
         if isinstance(payload, VulnerabilityMarked):

@@ -158,3 +158,12 @@ log_change_marker = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("value", sa.BigInteger, nullable=False),
 )
+
+
+# Each register keeps its tables in its own module on this ``metadata``; importing them
+# here registers them for migrations and the models-vs-migrations test. One line per module.
+from watchkeeper.persistence import tables_findings as _tables_findings  # noqa: E402, F401
+from watchkeeper.persistence import tables_operations as _tables_operations  # noqa: E402, F401
+from watchkeeper.persistence import tables_safeguarding as _tables_safeguarding  # noqa: E402, F401
+from watchkeeper.persistence import tables_soc as _tables_soc  # noqa: E402, F401
+from watchkeeper.persistence import tables_units as _tables_units  # noqa: E402, F401

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from watchkeeper.access.audit import AuditSigner, AuditUnavailable, ChainedAuditLog
 from watchkeeper.access.ports import AuditChainStore, AuditLog, SessionStore, UserStore
+from watchkeeper.dispatch.ports import UnitRegister
 from watchkeeper.incidents.ports import IncidentRepository
 from watchkeeper.kernel.faults import fault_point
 from watchkeeper.persistence.access_store import (
@@ -27,9 +28,21 @@ from watchkeeper.persistence.access_store import (
     SqlUserStore,
 )
 from watchkeeper.persistence.cad_import.sink import ImportStore
+from watchkeeper.persistence.duty_store import SqlDutyStore
 from watchkeeper.persistence.engine import SQLITE_BEGIN_IMMEDIATE, lock_conflicts_raised
 from watchkeeper.persistence.import_store import SqlImportStore
+from watchkeeper.persistence.offender_store import SqlOffenderStore
+from watchkeeper.persistence.people_store import SqlPeopleStore
 from watchkeeper.persistence.repository import SqlIncidentRepository
+from watchkeeper.persistence.safeguarding_store import SqlDomesticAbuseStore, SqlMissingStore
+from watchkeeper.persistence.unit_store import SqlUnitStore
+from watchkeeper.safeguarding.ports import (
+    DomesticAbuseStore,
+    DutyStore,
+    MissingStore,
+    OffenderStore,
+    PeopleStore,
+)
 
 # One lock per SQLite engine, taken by units that begin with the write lock. SQLite lets one
 # writer in at a time and makes the others sleep and retry (its busy handler backs off for up
@@ -132,6 +145,13 @@ class SqlUnitOfWork(_SqlTransaction):
     sessions: SessionStore
     audit: AuditLog
     audit_chain: AuditChainStore
+    units: UnitRegister  # issue 4: the dispatch unit register
+    # issue 5: the nominal index, the safeguarding registers and duties (SafeguardingUnitOfWork)
+    people: PeopleStore
+    domestic_abuse: DomesticAbuseStore
+    missing: MissingStore
+    offenders: OffenderStore
+    duties: DutyStore
 
     def __init__(
         self, engine: sa.Engine, signer: AuditSigner | None = None, *, immediate: bool = False
@@ -145,6 +165,12 @@ class SqlUnitOfWork(_SqlTransaction):
         self.users = SqlUserStore(connection)
         self.sessions = SqlSessionStore(connection)
         self.audit_chain = SqlAuditChainStore(connection)
+        self.units = SqlUnitStore(connection)
+        self.people = SqlPeopleStore(connection)
+        self.domestic_abuse = SqlDomesticAbuseStore(connection)
+        self.missing = SqlMissingStore(connection)
+        self.offenders = SqlOffenderStore(connection)
+        self.duties = SqlDutyStore(connection)
         self.audit = (
             ChainedAuditLog(self.audit_chain, self._signer)
             if self._signer is not None

@@ -79,7 +79,7 @@ def assess(
             raise InputError("professional judgement needs a recorded rationale")
         if judgement.level.rank < actuarial.rank:
             # SafeLives: judgement should not be used to downgrade an actuarial result.
-            raise InputError(
+            raise DomainRuleViolation(
                 f"professional judgement may raise the risk level, never lower it: "
                 f"{judgement.level} is below the checklist's {actuarial} (STANDARDS.md 3.3)"
             )

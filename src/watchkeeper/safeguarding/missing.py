@@ -107,7 +107,7 @@ def check_categorisation(
         and protected
         and not (rationale or "").strip()
     ):
-        raise InputError(
+        raise DomainRuleViolation(
             f"categorisation rule: a child with markers {protected} cannot be "
             "'no apparent risk' without a supervisor's recorded rationale "
             "(HMIC 'Missing children: who cares?' 2016; STANDARDS.md 4.4)"

@@ -31,6 +31,9 @@ class DomesticAbusePolicy:
     escalation_window_months: int
     repeat_marac_window_months: int
     close_requires_sign_off: bool
+    # Which incidents the close rule applies to: any of these markers, or these categories.
+    close_markers: frozenset[str] = frozenset({"domestic-abuse"})
+    close_categories: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,18 @@ def _domestic_abuse(r: _Reader) -> DomesticAbusePolicy:
         r.integer(esc, "window_months", esc_key, minimum=1),
         r.integer(rep, "window_months", rep_key, minimum=1),
         r.flag(close, "require_supervisor_sign_off", "domestic_abuse.close"),
+        *_close_scope(r, close),
+    )
+
+
+def _close_scope(r: _Reader, close: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """The incident markers and categories the DA close rule covers (optional keys)."""
+    where = "domestic_abuse.close"
+    markers = r.words(close, "incident_markers", where) if "incident_markers" in close else None
+    cats = r.words(close, "incident_categories", where) if "incident_categories" in close else None
+    return (
+        markers if markers is not None else frozenset({"domestic-abuse"}),
+        cats if cats is not None else frozenset(),
     )
 
 

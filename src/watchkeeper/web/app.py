@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper.bootstrap import Application, build
-from watchkeeper.incidents.unit_board import UnitBoardService
 from watchkeeper.kernel import errors
 from watchkeeper.kernel.errors import ConfigurationError, WatchkeeperError
 from watchkeeper.web.api import include_api
 from watchkeeper.web.head_export import export_interval, exporting_head
+from watchkeeper.web.metrics import (
+    RequestLatency,
+    may_scrape,
+    metrics_response,
+    operational_lines,
+)
+from watchkeeper.web.safe_logs import error_line
 from watchkeeper.web.security import (
     Accounts,
     CsrfRefused,
@@ -92,7 +97,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    REQUEST_LOG.exception("unhandled error on %s", request.scope.get("path", "?"))
+    route = getattr(request.scope.get("route"), "path", "<unmatched>")
+    REQUEST_LOG.error(error_line("unhandled_error", route, exc))  # no message: it may be personal
     return error_response(500, "internal", "internal error; the request was not completed")
 
 
@@ -143,30 +149,56 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _headers_and_log(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Security headers on every response; one JSON log line per request, no personal data."""
-    started = time.perf_counter()
-    request.state.username = None
-    status = 500
-    try:
-        response = await call_next(request)
-        status = response.status_code
-        response.headers.update(SECURITY_HEADERS)
-        return response
-    finally:
-        route = request.scope.get("route")
+class HeadersAndLog:
+    """Security headers on every response; one JSON log line per request, no personal data.
+
+    Plain ASGI rather than ``BaseHTTPMiddleware``: no extra task and stream per request,
+    which matters when fifty screens poll the board each second.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        state = scope.setdefault("state", {})
+        state["username"] = None
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                names = {name for name, _ in self._headers}
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message["headers"] = kept + self._headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            self._log(scope, state, status, started)
+
+    @staticmethod
+    def _log(scope: Scope, state: dict[str, Any], status: int, started: float) -> None:
         record = {
             "event": "request",
-            "method": request.method,
+            "method": scope["method"],
             # The route's template (/api/incidents/{ref}), never the raw path or query.
-            "path": getattr(route, "path", "<unmatched>"),
+            "path": getattr(scope.get("route"), "path", "<unmatched>"),
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            "username": request.state.username,
+            "username": state.get("username"),
         }
         REQUEST_LOG.info(json.dumps(record))
+        app = scope.get("app")
+        latency: RequestLatency | None = getattr(getattr(app, "state", None), "latency", None)
+        if latency is not None:
+            latency.observe(scope["method"], record["path"], status, time.perf_counter() - started)
 
 
 def _accounts_of(application: Application) -> Accounts:
@@ -197,17 +229,23 @@ def _add_operational_routes(app: FastAPI, application: Application) -> None:
         try:
             with application.uow() as uow:
                 uow.incidents.count()
-        except Exception:  # any failure means not ready; the reason goes to the log
-            REQUEST_LOG.exception("readiness check failed")
+        except Exception as exc:  # any failure means not ready; the reason goes to the log
+            REQUEST_LOG.error(error_line("not_ready", "/ready", exc))  # no URL, no message
             return error_response(503, "not_ready", "the database is not reachable")
         return JSONResponse({"status": "ready"})
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        """Prometheus metrics: counts and latencies only (see ``web.metrics`` for access)."""
+        if not may_scrape(request):
+            return error_response(403, "forbidden", "metrics: loopback or bearer token only")
+        return metrics_response(operational_lines(application, app.state.latency))
 
 
 def create_app(
     application: Application,
     accounts: Accounts | None = None,
     *,
-    unit_board: UnitBoardService | None = None,
     options: WebOptions | None = None,
 ) -> FastAPI:
     """The web app over a wired application (accounts default to ``application.accounts``)."""
@@ -221,8 +259,8 @@ def create_app(
     )
     app.state.application = application
     app.state.accounts = accounts if accounts is not None else _accounts_of(application)
-    app.state.unit_board = unit_board or application.units
     app.state.web_options = options
+    app.state.latency = RequestLatency()
     app.state.sign_in_throttle = SignInThrottle(
         options.sign_in_attempts, options.sign_in_window_seconds
     )
@@ -231,7 +269,7 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(BodyLimit, max_bytes=options.max_body_bytes)
-    app.middleware("http")(_headers_and_log)
+    app.add_middleware(HeadersAndLog)
     include_api(app)
     _add_operational_routes(app, application)
     _include_pages(app)
@@ -253,6 +291,7 @@ def serve_app() -> FastAPI:
     """Uvicorn's app factory (``factory=True``): wires the application in each worker."""
     _log_requests_as_json_lines()
     application = build()
+    application.backlog.warm()  # the first screens should not wait for the cold load
     secure = os.environ.get(INSECURE_COOKIES_ENV) != "1"
     app = create_app(application, application.accounts, options=WebOptions(secure_cookies=secure))
     app.router.lifespan_context = exporting_head(application, export_interval())

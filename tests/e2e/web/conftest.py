@@ -60,7 +60,10 @@ def demo_environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
 def base_url(demo_environment: dict[str, str]) -> Iterator[str]:
     """The web app over the demo store, served on 127.0.0.1 for the whole session."""
     application = build(settings_from_env(demo_environment))
-    app = create_app(application, options=WebOptions(secure_cookies=False))
+    # Every journey signs in from 127.0.0.1 within a minute or two; the sign-in throttle
+    # (tested in tests/integration/security) must not be what a journey trips over.
+    options = WebOptions(secure_cookies=False, sign_in_attempts=200)
+    app = create_app(application, options=options)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)

@@ -67,3 +67,30 @@ def test_readers_within_a_second_share_the_board_and_a_write_or_a_second_ends_it
     later = application.backlog.current(HANDLER)
     assert later is not after_write
     assert later.as_of == clock.now()
+
+
+def _ranked(board):
+    return [(r.incident_id, round(r.score, 9), r.band) for r in board.rows]
+
+
+def test_a_write_within_the_cache_age_recounts_repeats_exactly_as_a_rebuild(wired):
+    """The live cache recounts contexts only around a change; the store agrees with a
+    from-the-log rebuild at the same moment (repeat counts included)."""
+    application, clock = wired
+    application.backlog.warm()
+    assert application.backlog.cache is not None
+    assert application.backlog.cache.refreshes == 1  # warmed before anyone asked
+    first = _log(application, "1 High Street")
+    _log(application, "9 Elm Close")
+    clock.advance(timedelta(seconds=5))
+    application.backlog.current(HANDLER)
+    clock.advance(timedelta(seconds=5))
+    _log(application, "1 High Street")  # a repeat at the first incident's address
+    clock.advance(timedelta(seconds=5))
+
+    live = application.backlog.current(HANDLER)
+    rebuilt = application.backlog.current(HANDLER, as_of=clock.now())
+
+    assert _ranked(live) == _ranked(rebuilt)
+    first_row = live.explain(first)
+    assert any(f.name == "repeat-location" and f.points > 0 for f in first_row.factors)

@@ -9,6 +9,9 @@ from alembic.runtime.migration import MigrationContext
 from watchkeeper.persistence import schema
 from watchkeeper.persistence.engine import create_engine_for
 from watchkeeper.persistence.tables import metadata
+from watchkeeper.persistence.tables_findings import TABLE_NAMES as FINDINGS_TABLES
+from watchkeeper.persistence.tables_safeguarding import TABLE_NAMES
+from watchkeeper.persistence.tables_soc import TABLE_NAMES as SOC_TABLES
 
 EXPECTED_TABLES = {
     "log_change_marker",
@@ -18,6 +21,13 @@ EXPECTED_TABLES = {
     "user_sessions",
     "audit_log",
     "audit_chain_head",
+    "units",  # issue 4: the dispatch unit register
+    # issue 5: the nominal index, the safeguarding registers and their duties
+    *TABLE_NAMES,
+    *FINDINGS_TABLES,  # issue 7: the findings register
+    *SOC_TABLES,  # issue 6: OCGs, 4P plans, SCPOs, armed deployments
+    "retention_decisions",  # issue 8: MoPI review decisions
+    "protected_fields",  # issue 8: application-encrypted fields
 }
 
 

@@ -94,23 +94,17 @@ def test_the_summary_and_trend_cover_the_shift(supervisor, log_incident, clock):
     assert [point["total_open"] for point in trend] == [0, 0, 1, 1, 1]
 
 
-def test_the_unit_board_shows_units_committed_to_open_incidents(supervisor, log_incident):
+def test_the_unit_register_shows_a_unit_sent_to_an_incident_as_assigned(supervisor, log_incident):
+    # issue 4: /api/units is the unit register (it was derived from the log before).
+    unit = {"call_sign": "BX-12", "area": "central", "skills": ["response", "double-crewed"],
+            "position": {"lat": 52.481, "lon": -1.891}}  # fmt: skip
+    supervisor.post("/api/units", json=unit).raise_for_status()
     ref = log_incident(supervisor)["incident_id"]
-    supervisor.post(f"/api/incidents/{ref}/assign", json={"unit": "BX-12"}).raise_for_status()
+    supervisor.post(
+        f"/api/incidents/{ref}/dispatch/override", json={"unit": "BX-12", "reason": "nearest"}
+    ).raise_for_status()
 
-    units = supervisor.get("/api/units").json()
+    (shown,) = supervisor.get("/api/units").json()
 
-    assert units == [
-        {
-            "unit": "BX-12",
-            "status": "assigned",
-            "incident_id": ref,
-            "location": {
-                "text": "1 High Street, Town",
-                "area": "central",
-                "lat": 52.48,
-                "lon": -1.89,
-            },
-            "since": units[0]["since"],
-        }
-    ]
+    assert (shown["call_sign"], shown["status"], shown["incident_id"]) == ("BX-12", "assigned", ref)
+    assert shown["job_category"] == "domestic-abuse" and shown["version"] == 2

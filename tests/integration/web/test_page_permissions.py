@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from tests.integration.web.conftest import T0
+from tests.integration.web.safeguarding_seed import (
+    SUPERVISOR,
+    report_child_missing,
+    seed_one_address,
+)
 
 from watchkeeper.access.model import MATRIX, Permission, Role
 
@@ -15,8 +21,27 @@ PAGE_NEEDS = {
     "/map": Permission.BACKLOG_READ,
     "/units": Permission.UNITS_READ,
     "/incidents/{ref}": Permission.INCIDENT_READ,
+    "/assessment": Permission.ASSESSMENT_READ,  # issue 7
+    "/assessment/pdf": Permission.ASSESSMENT_READ,
+    "/assessment/report.css": Permission.ASSESSMENT_READ,
+    "/soc": Permission.SOC_READ,  # issue 6
+    "/soc/groups/{group_id}": Permission.SOC_READ,
+    "/armed": Permission.ARMED_ANALYSIS,
+    "/intake": Permission.INTAKE_LOOKUP,  # issue 5
+    "/people/{person_ref}": Permission.PEOPLE_READ,
+    "/da-cases/{case_ref}": Permission.SAFEGUARDING_READ,
+    "/missing/{episode_ref}": Permission.SAFEGUARDING_READ,
+    "/offenders/{offender_ref}": Permission.OFFENDER_READ,
+    "/work": Permission.DUTIES_READ,
+    "/work/overdue": Permission.DUTIES_READ,
+    "/duties/alerts": Permission.DUTIES_READ,
 }
-NOT_ROLE_PAGES = ("/api", "/static", "/health", "/ready", "/sign-in")
+# issue 5: the records the register pages show (seeded once per test, below)
+RECORDS = {"{person_ref}": "V-1", "{case_ref}": "DA-1", "{episode_ref}": "MP-1",
+           "{offender_ref}": "RSO-1"}  # fmt: skip
+# Not pages for a role: the API, files, probes, sign-in, and /metrics (loopback or a bearer
+# token, no session; tested in test_metrics.py).
+NOT_ROLE_PAGES = ("/api", "/static", "/health", "/ready", "/sign-in", "/metrics")
 
 
 def _get_paths(routes) -> set[str]:
@@ -42,9 +67,21 @@ def test_each_role_sees_exactly_the_pages_its_permissions_allow(
     signed_in, supervisor, log_incident, role
 ) -> None:
     ref = log_incident(supervisor)["incident_id"]
+    group = signed_in(Role.SOC_OFFICER).post(
+        "/api/soc/groups", json={"name": "G", "activities": ["drugs"]}
+    )
+    group_id = group.json()["group_id"]  # issue 6: a group for the group page
+    ppo = signed_in(Role.PUBLIC_PROTECTION)  # issue 5: one record on each register
+    seed_one_address(ppo, T0.date())
+    report_child_missing(ppo, T0.isoformat())
+    case = {"case_ref": "DA-1", "victim_ref": "V-1", "supervisor": SUPERVISOR}
+    assert ppo.post("/api/da-cases", json=case).status_code == 201
     client = signed_in(role)
     for path, needs in PAGE_NEEDS.items():
-        response = client.get(path.replace("{ref}", ref))
+        target = path.replace("{ref}", ref).replace("{group_id}", group_id)
+        for name, value in RECORDS.items():
+            target = target.replace(name, value)
+        response = client.get(target)
         allowed = needs in MATRIX[role]
         assert response.status_code == (200 if allowed else 403), (path, response.status_code)
         if not allowed:

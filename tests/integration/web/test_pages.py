@@ -243,11 +243,30 @@ def test_a_call_handler_may_not_close_an_incident(client, incident_id) -> None:
     assert "Incident closed." not in client.get(f"/incidents/{incident_id}").text
 
 
-def test_closing_takes_the_incident_off_the_board(client, incident_id) -> None:
+def test_closing_takes_the_incident_off_the_board(client, application, incident_id) -> None:
     sign_in(client, "sup")
+    refused = post_action(client, incident_id, "close", closing_category="advice-given")
+    assert "dash-missing" in refused.text  # issue 5: the DA close rule names itself
+    _dash_refusal_signed_off(application, incident_id)  # the DA rule satisfied
     response = post_action(client, incident_id, "close", closing_category="advice-given")
     assert "Incident closed." in response.text
     assert "No open incidents match these filters." in client.get("/board").text
+
+
+def _dash_refusal_signed_off(application: Application, incident_id: str) -> None:
+    """A DA case on the incident whose DASH refusal a supervisor has signed off (issue 5)."""
+    from datetime import date
+
+    from watchkeeper.people.model import Person, PersonName
+    from watchkeeper.safeguarding.da_records import NewDaCase
+    from watchkeeper.safeguarding.service_core import Assignment
+
+    ppo, sg = Actor("ppo", Role.PUBLIC_PROTECTION), application.safeguarding
+    sg.people.record_person(ppo, Person("V-1", (PersonName("A", "Caller"),), date(1990, 1, 1)))
+    case = NewDaCase("DA-1", "V-1", Assignment("ppo", "sup"), incident_id=incident_id)
+    sg.domestic_abuse.open_case(ppo, case)
+    sg.domestic_abuse.record_refusal(ppo, "DA-1", "declined at the door")
+    sg.domestic_abuse.sign_off(Actor("sup", Role.SUPERVISOR), "DA-1")
 
 
 def test_a_struck_entry_stays_visible_struck_through_with_its_reason(

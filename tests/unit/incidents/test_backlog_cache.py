@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from watchkeeper.incidents.backlog import build_backlog
 from watchkeeper.incidents.backlog_cache import OpenSetCache
 from watchkeeper.incidents.entries import (
@@ -135,3 +138,54 @@ def test_an_entry_dated_after_the_fold_is_applied_once_its_time_comes():
 
     assert before.states[0].last_contact_at is None
     assert after.states[0].last_contact_at == later
+
+
+def test_within_its_age_a_write_recounts_only_contexts_sharing_an_address():
+    a, b, c = _incident("A", 0), _incident("B", 5, "2 Low Road"), _incident("C", 9, "9 Elm Close")
+    store = _Store(a, b, c)
+    cache = OpenSetCache(PROFILE, max_age=timedelta(minutes=30))
+    recounted: list[list[IncidentId]] = []
+
+    def counting(uow, states, at):
+        recounted.append([s.incident_id for s in states])
+        return _contexts(uow, states, at)
+
+    cache.snapshot(_Uow(store), T0 + timedelta(minutes=10), counting)
+    now = T0 + timedelta(minutes=12)
+    store.write(_incident("D", 11, "9 Elm Close"))  # a repeat at C's address
+
+    snapshot = cache.snapshot(_Uow(store), now, counting)
+
+    assert recounted[-1] == ["INC-C", "INC-D"]  # A and B keep their counted contexts
+    assert snapshot.contexts[IncidentId("INC-C")] == RiskContext(1)
+    assert _board(snapshot, now) == _rebuilt(store, now)
+
+
+ADDRESSES = ("1 High Street", "2 Low Road", "9 Elm Close")
+
+
+STEP = st.tuples(
+    st.sampled_from(("new", "close", "contact")), st.integers(0, 20), st.sampled_from(ADDRESSES)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(STEP, min_size=1, max_size=12))
+def test_incremental_refreshes_give_the_board_a_full_rebuild_gives(steps):
+    """Any sequence of writes inside the contexts' age: the cached board equals a rebuild."""
+    store = _Store(_incident("A", 0), _incident("B", 1, "2 Low Road"))
+    cache = OpenSetCache(PROFILE, max_age=timedelta(hours=1))
+    now = T0 + timedelta(minutes=5)
+    cache.snapshot(_Uow(store), now, _contexts)
+    for n, (kind, pick, address) in enumerate(steps):
+        now += timedelta(seconds=30)
+        open_ids = sorted(k for k, i in store.logs.items() if i.state.is_open)
+        if kind == "new" or not open_ids:
+            store.write(_incident(f"N{n}", (now - T0) / timedelta(minutes=1), address))
+        else:
+            target = store.logs[open_ids[pick % len(open_ids)]]
+            entry = Closed("no-further-action") if kind == "close" else ContactMade("rang back")
+            target.record(entry, now, "handler", now)
+            store.write(target)
+        snapshot = cache.snapshot(_Uow(store), now, _contexts)
+        assert _board(snapshot, now) == _rebuilt(store, now)

@@ -65,7 +65,7 @@ def test_professional_judgement_can_raise_the_level_with_a_rationale():
 
 def test_professional_judgement_can_never_lower_the_level():
     judgement = ProfessionalJudgement(RiskLevel.MEDIUM, "victim seems calm", "PC 1")
-    with pytest.raises(InputError, match="never lower"):
+    with pytest.raises(DomainRuleViolation, match="never lower"):
         assess(DASH, answers_with_yes(14), POLICY, judgement)
 
 

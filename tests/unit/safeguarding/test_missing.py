@@ -56,12 +56,12 @@ def test_a_date_of_birth_in_the_future_is_refused():
 
 @pytest.mark.parametrize("marker", ["cse", "repeat-missing"])
 def test_a_child_with_a_protected_marker_cannot_be_no_apparent_risk_unexplained(marker):
-    with pytest.raises(InputError, match="categorisation rule"):
+    with pytest.raises(DomainRuleViolation, match="categorisation rule"):
         episode(risk=MissingRisk.NO_APPARENT_RISK, markers=[marker])
 
 
 def test_a_looked_after_child_cannot_be_no_apparent_risk_unexplained():
-    with pytest.raises(InputError, match="looked-after"):
+    with pytest.raises(DomainRuleViolation, match="looked-after"):
         episode(risk=MissingRisk.NO_APPARENT_RISK, looked_after=True)
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from watchkeeper.web.api import backlog, incidents, session, units, users
+from watchkeeper.web.api import (
+    armed,
+    backlog,
+    dispatch,
+    incidents,
+    safeguarding,
+    session,
+    soc,
+    units,
+    users,
+)
 from watchkeeper.web.api.schemas import ErrorRead
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -27,5 +37,5 @@ def include_api(app: FastAPI) -> None:
     Routers carry their full ``/api/...`` prefix so each route's template is its real path
     (the request log records the template, never the path with its values).
     """
-    for module in (session, incidents, backlog, units, users):
+    for module in (session, incidents, backlog, units, dispatch, users, soc, armed, safeguarding):
         app.include_router(module.router, responses=ERROR_RESPONSES)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from watchkeeper.incidents.backlog import Backlog, BacklogFilters, BacklogRow, BacklogSummary
 from watchkeeper.incidents.entries import Grade
@@ -97,7 +99,38 @@ def present_page(backlog: Backlog, page: int, page_size: int) -> BacklogRead:
     )
 
 
-@router.get("")
+class PageCache:
+    """Serialised pages of shared live boards.
+
+    Readers within a second of each other share one board object (BacklogService); the
+    same board, page and page size give the same bytes, so they are built once. Entries are
+    keyed by the board's identity and checked against it, so a new board is never served
+    an old page.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[tuple[int, int, int], tuple[Backlog, bytes]] = OrderedDict()
+
+    def page(self, backlog: Backlog, page: int, page_size: int) -> bytes:
+        key = (id(backlog), page, page_size)
+        with self._lock:
+            found = self._pages.get(key)
+        if found is not None and found[0] is backlog:
+            return found[1]
+        body = present_page(backlog, page, page_size).model_dump_json().encode()
+        with self._lock:
+            self._pages[key] = (backlog, body)
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+        return body
+
+
+PAGES = PageCache()
+
+
+@router.get("", response_model=BacklogRead)
 def ranked(  # noqa: PLR0917 - one query parameter each
     application: App,
     actor: SignedIn,
@@ -108,11 +141,15 @@ def ranked(  # noqa: PLR0917 - one query parameter each
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 25,
     as_of: Moment | None = None,
-) -> BacklogRead:
+) -> Response:
     """Open incidents ranked by risk (top of the queue first), filterable; summary of all."""
     filters = parse_filters(application.profile, grade, band, area, marker)
     backlog = application.backlog.current(actor, as_of, filters)
-    return present_page(backlog, page, page_size)
+    if as_of is not None:  # a reconstruction is built for this reader alone
+        body = present_page(backlog, page, page_size).model_dump_json().encode()
+    else:
+        body = PAGES.page(backlog, page, page_size)
+    return Response(content=body, media_type="application/json")
 
 
 @router.get("/summary")

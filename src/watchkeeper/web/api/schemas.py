@@ -156,6 +156,43 @@ class SessionCreate(Strict):
     password: Secret
 
 
+CallSign = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,31}$")]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+
+
+class PositionCreate(Strict):
+    lat: Lat
+    lon: Lon
+
+
+class UnitCreate(Strict):
+    """Register a unit (issue 4); skills and area are checked against configuration."""
+
+    call_sign: CallSign
+    kind: Annotated[str, StringConstraints(pattern=r"^(officer|vehicle)$")] = "vehicle"
+    skills: Annotated[list[Code], Field(max_length=20)] = ["response"]
+    crew_size: Annotated[int, Field(ge=1, le=12)] = 1
+    area: Code
+    shift_start: Moment | None = None
+    shift_end: Moment | None = None
+    status: Annotated[str, StringConstraints(pattern=r"^(available|unavailable)$")] = "available"
+    position: PositionCreate | None = None
+
+
+class UnitUpdate(Strict):
+    """Change a unit's status (only allowed moves), position, skills or shift end."""
+
+    status: (
+        Annotated[str, StringConstraints(pattern=r"^(available|en-route|on-scene|unavailable)$")]
+        | None
+    ) = None
+    position: PositionCreate | None = None
+    skills: Annotated[list[Code], Field(max_length=20)] | None = None
+    shift_end: Moment | None = None
+    expected_version: Version = None
+
+
 class UserCreate(Strict):
     username: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")]
     display_name: DisplayName
@@ -299,12 +336,27 @@ class BacklogRead(BaseModel):
     summary: BacklogSummaryRead
 
 
+class PositionRead(BaseModel):
+    lat: float
+    lon: float
+
+
 class UnitRead(BaseModel):
-    unit: str
+    """A unit in the register (issue 4): standing, skills, shift and position."""
+
+    call_sign: str
+    kind: str
+    skills: list[str]
+    crew_size: int
+    area: str
+    shift_start: datetime | None
+    shift_end: datetime | None
     status: str
+    position: PositionRead | None
     incident_id: str | None
-    location: LocationRead | None
-    since: datetime
+    job_category: str | None
+    updated_at: datetime
+    version: int
 
 
 class UserRead(BaseModel):

@@ -16,6 +16,7 @@ from watchkeeper.incidents.policy import BANDS
 from watchkeeper.kernel.errors import WatchkeeperError
 from watchkeeper.web.pages import forms
 from watchkeeper.web.pages.context import Page, form_of, open_get_page, open_page, refusal
+from watchkeeper.web.pages.dispatch import board_outlook
 from watchkeeper.web.pages.rendering import local_time, render
 
 router = APIRouter()
@@ -88,6 +89,7 @@ def board(request: Request) -> Response:
     except WatchkeeperError as exc:
         return refusal(request, page, exc)
     context = _live_context(page, backlog, query) | _alerts_context(unfiltered)
+    context |= board_outlook(page)  # issue 4: breach forecast and recommended units
     return render(request, "board.html", page.context("board", **context, **_choices(page, query)))
 
 
@@ -102,7 +104,8 @@ def board_live(request: Request) -> Response:
         backlog = page.application.backlog.current(page.actor, filters=query.filters)
     except WatchkeeperError as exc:
         return refusal(request, page, exc)
-    return render(request, "_board_live.html", page.context(**_live_context(page, backlog, query)))
+    live = _live_context(page, backlog, query) | board_outlook(page)  # issue 4: forecast, units
+    return render(request, "_board_live.html", page.context(**live))
 
 
 @router.get("/board/alerts")

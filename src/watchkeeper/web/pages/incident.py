@@ -25,6 +25,8 @@ from watchkeeper.web.pages.context import (
     refusal,
     status_for,
 )
+from watchkeeper.web.pages.dispatch import DONE as DISPATCH_DONE
+from watchkeeper.web.pages.dispatch import incident_dispatch
 from watchkeeper.web.pages.rendering import local_time, render
 
 router = APIRouter()
@@ -144,6 +146,7 @@ def _incident_context(page: Page, view: IncidentView, **extra: Any) -> dict[str,
         if state.last_review_at
         else "never",
         **_risk(page, view),
+        **incident_dispatch(page, view),  # issue 4: recommended unit, accept / override
         **extra,
     )
 
@@ -162,7 +165,8 @@ def incident_page(request: Request, ref: str, done: str = "") -> Response:
     page = open_get_page(request)
     if isinstance(page, Response):
         return page
-    return _show(request, page, ref, notice=forms.ACTIONS.get(done, ""))
+    notice = forms.ACTIONS.get(done) or DISPATCH_DONE.get(done, "")
+    return _show(request, page, ref, notice=notice)
 
 
 @router.post("/incidents/{ref}/{action}")

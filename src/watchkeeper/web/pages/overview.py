@@ -1,4 +1,4 @@
-"""The duty inspector's backlog review, the unit status board and the map."""
+"""The duty inspector's backlog review and the map (the unit register is ``units.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from watchkeeper.incidents.backlog import Backlog
-from watchkeeper.incidents.unit_board import UnitBoardService, UnitPosition
 from watchkeeper.kernel.errors import WatchkeeperError
 from watchkeeper.web.pages.context import Page, open_get_page, refusal
 from watchkeeper.web.pages.drawing import project, trend_chart
@@ -50,27 +49,6 @@ def review(request: Request) -> Response:
         trend=list(zip(labels, trend, strict=True)),
     )
     return render(request, "review.html", context)
-
-
-@dataclass(frozen=True, slots=True)
-class UnitLine:
-    position: UnitPosition
-    since: str
-
-
-@router.get("/units")
-def units(request: Request) -> Response:
-    page = open_get_page(request)
-    if isinstance(page, Response):
-        return page
-    service: UnitBoardService = request.app.state.unit_board
-    try:
-        positions = service.units(page.actor)
-    except WatchkeeperError as exc:
-        return refusal(request, page, exc)
-    zone = page.application.profile.timezone
-    lines = [UnitLine(p, local_time(p.since, zone, with_date=True)) for p in positions]
-    return render(request, "units.html", page.context("units", units=lines))
 
 
 @dataclass(frozen=True, slots=True)

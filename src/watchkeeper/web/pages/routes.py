@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchkeeper.web.pages import board, incident, overview, sign_in
+from watchkeeper.web.pages import (
+    assessment,
+    board,
+    dispatch,
+    incident,
+    overview,
+    safeguarding,
+    sign_in,
+    soc,
+    units,
+)
 
 router = APIRouter(include_in_schema=False)  # pages are HTML, not part of the JSON API
-for module in (sign_in, board, overview, incident):
+for module in (sign_in, board, overview, units, dispatch, incident, assessment, soc, safeguarding):
     router.include_router(module.router)

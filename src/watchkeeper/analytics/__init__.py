@@ -1,0 +1,1 @@
+"""Analytics: runs indicator definitions where the data is (store, DuckDB/Parquet, Spark)."""

@@ -1,0 +1,1 @@
+"""Effectiveness assessment: framework, criteria, judgements and the findings register."""

@@ -1,0 +1,1 @@
+"""The management of police information: retention review (MoPI) and subject access."""

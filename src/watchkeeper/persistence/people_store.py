@@ -1,0 +1,226 @@
+"""The nominal index in SQL: people with aliases, addresses, their links, match suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from watchkeeper.kernel.errors import DomainRuleViolation, InputError, NotFound
+from watchkeeper.kernel.geo import Point
+from watchkeeper.people.addresses import Address
+from watchkeeper.people.model import Person, PersonName
+from watchkeeper.people.place_keys import address_match_key
+from watchkeeper.people.similarity import normalise_name, soundex
+from watchkeeper.persistence.tables_safeguarding import (
+    addresses,
+    match_suggestions,
+    people,
+    person_addresses,
+    person_aliases,
+    record_links,
+)
+from watchkeeper.safeguarding.ports import IncidentLink, MatchSuggestionRecord
+
+
+def family_key(family: str) -> str:
+    """The phonetic key of a family name: spelling variants share it (candidate search)."""
+    return soundex(normalise_name(family)) or "-"
+
+
+def person_rows(person: Person, at: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The ``people`` row and ``person_aliases`` rows of a person (also used by bulk loads)."""
+    primary = person.primary_name
+    row = {
+        "person_ref": person.person_ref,
+        "given": primary.given,
+        "family": primary.family,
+        "family_key": family_key(primary.family),
+        "date_of_birth": person.date_of_birth,
+        "markers": sorted(person.markers),
+        "created_at": at,
+    }
+    aliases = [
+        {"person_ref": person.person_ref, "seq": i, "given": n.given, "family": n.family,
+         "family_key": family_key(n.family)}
+        for i, n in enumerate(person.aliases, start=1)
+    ]  # fmt: skip
+    return row, aliases
+
+
+def address_row(address: Address) -> dict[str, Any]:
+    point = address.point
+    return {
+        "address_ref": address.address_ref,
+        "lines": list(address.lines),
+        "postcode": address.postcode,
+        "match_key": address_match_key(address)[:255],
+        "lat": point.lat if point else None,
+        "lon": point.lon if point else None,
+    }
+
+
+class SqlPeopleStore:
+    """The PeopleStore port over the unit of work's connection."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def add_person(self, person: Person, at: datetime) -> None:
+        if self._c.execute(sa.select(people.c.person_ref).where(
+                people.c.person_ref == person.person_ref)).first():  # fmt: skip
+            raise InputError(f"person {person.person_ref} is already on the index")
+        row, aliases = person_rows(person, at)
+        self._c.execute(sa.insert(people), [row])
+        if aliases:
+            self._c.execute(sa.insert(person_aliases), aliases)
+
+    def _person(self, row: sa.Row[Any]) -> Person:
+        alias_rows = self._c.execute(
+            sa.select(person_aliases.c.given, person_aliases.c.family)
+            .where(person_aliases.c.person_ref == row.person_ref)
+            .order_by(person_aliases.c.seq)
+        ).all()
+        names = (
+            PersonName(row.given, row.family),
+            *(PersonName(a.given, a.family) for a in alias_rows),
+        )
+        return Person(row.person_ref, names, row.date_of_birth, frozenset(row.markers))
+
+    def get_person(self, person_ref: str) -> Person:
+        row = self._c.execute(sa.select(people).where(people.c.person_ref == person_ref)).first()
+        if row is None:
+            raise NotFound(f"no person {person_ref} on the nominal index")
+        return self._person(row)
+
+    def people_named(self, family: str) -> Sequence[Person]:
+        key = family_key(family)
+        by_alias = sa.select(person_aliases.c.person_ref).where(person_aliases.c.family_key == key)
+        rows = self._c.execute(
+            sa.select(people)
+            .where(sa.or_(people.c.family_key == key, people.c.person_ref.in_(by_alias)))
+            .order_by(people.c.person_ref)
+        ).all()
+        return [self._person(r) for r in rows]
+
+    def add_address(self, address: Address) -> None:
+        if self._c.execute(sa.select(addresses.c.address_ref).where(
+                addresses.c.address_ref == address.address_ref)).first():  # fmt: skip
+            raise InputError(f"address {address.address_ref} is already on the index")
+        self._c.execute(sa.insert(addresses), [address_row(address)])
+
+    def get_address(self, address_ref: str) -> Address:
+        row = self._c.execute(
+            sa.select(addresses).where(addresses.c.address_ref == address_ref)
+        ).first()
+        if row is None:
+            raise NotFound(f"no address {address_ref} on the nominal index")
+        point = Point(row.lat, row.lon) if row.lat is not None and row.lon is not None else None
+        return Address(row.address_ref, tuple(row.lines), row.postcode, point)
+
+    def addresses_matching(self, match_key: str) -> Sequence[str]:
+        rows = self._c.execute(
+            sa.select(addresses.c.address_ref).where(addresses.c.match_key == match_key)
+        )
+        return [r.address_ref for r in rows]
+
+    def link_address(self, person_ref: str, address_ref: str, relation: str) -> None:
+        self.get_person(person_ref)
+        self.get_address(address_ref)
+        exists = self._c.execute(
+            sa.select(person_addresses.c.person_ref).where(
+                person_addresses.c.person_ref == person_ref,
+                person_addresses.c.address_ref == address_ref,
+                person_addresses.c.relation == relation,
+            )
+        ).first()
+        if exists is None:
+            self._c.execute(
+                sa.insert(person_addresses),
+                [{"person_ref": person_ref, "address_ref": address_ref, "relation": relation,
+                  "since": None}],
+            )  # fmt: skip
+
+    def addresses_of(self, person_ref: str) -> Sequence[tuple[str, str]]:
+        rows = self._c.execute(
+            sa.select(person_addresses.c.address_ref, person_addresses.c.relation)
+            .where(person_addresses.c.person_ref == person_ref)
+            .order_by(person_addresses.c.address_ref)
+        )
+        return [(r.address_ref, r.relation) for r in rows]
+
+    def people_at(self, address_ref: str) -> Sequence[tuple[str, str]]:
+        rows = self._c.execute(
+            sa.select(person_addresses.c.person_ref, person_addresses.c.relation)
+            .where(person_addresses.c.address_ref == address_ref)
+            .order_by(person_addresses.c.person_ref)
+        )
+        return [(r.person_ref, r.relation) for r in rows]
+
+    def link_incident(self, link: IncidentLink) -> None:
+        self._c.execute(
+            sa.insert(record_links),
+            [{"incident_id": link.incident_id, "person_ref": link.person_ref,
+              "address_ref": link.address_ref, "role": link.role, "linked_by": link.linked_by,
+              "linked_at": link.linked_at}],
+        )  # fmt: skip
+
+    def incident_links(self, person_ref: str) -> Sequence[IncidentLink]:
+        rows = self._c.execute(
+            sa.select(record_links)
+            .where(record_links.c.person_ref == person_ref)
+            .order_by(record_links.c.linked_at, record_links.c.id)
+        )
+        return [
+            IncidentLink(r.incident_id, r.person_ref, r.address_ref, r.role, r.linked_by,
+                         r.linked_at)
+            for r in rows
+        ]  # fmt: skip
+
+    def add_suggestion(
+        self, left_ref: str, right_ref: str, score: float, reasons: Sequence[str], at: datetime
+    ) -> bool:
+        left, right = sorted((left_ref, right_ref))
+        exists = self._c.execute(
+            sa.select(match_suggestions.c.id).where(
+                match_suggestions.c.left_ref == left, match_suggestions.c.right_ref == right
+            )
+        ).first()
+        if exists is not None:
+            return False
+        self._c.execute(
+            sa.insert(match_suggestions),
+            [{"left_ref": left, "right_ref": right, "score": score, "reasons": list(reasons),
+              "suggested_at": at, "decision": "pending"}],
+        )  # fmt: skip
+        return True
+
+    def suggestions(self, decision: str = "pending") -> Sequence[MatchSuggestionRecord]:
+        rows = self._c.execute(
+            sa.select(match_suggestions)
+            .where(match_suggestions.c.decision == decision)
+            .order_by(match_suggestions.c.score.desc(), match_suggestions.c.id)
+        )
+        return [
+            MatchSuggestionRecord(r.id, r.left_ref, r.right_ref, r.score, tuple(r.reasons),
+                                  r.decision, r.decided_by, r.rationale)
+            for r in rows
+        ]  # fmt: skip
+
+    def decide_suggestion(
+        self, suggestion_id: int, decision: str, by: str, rationale: str, at: datetime
+    ) -> None:
+        row = self._c.execute(
+            sa.select(match_suggestions.c.decision).where(match_suggestions.c.id == suggestion_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no match suggestion {suggestion_id}")
+        if row.decision != "pending":
+            raise DomainRuleViolation(f"match suggestion {suggestion_id} is already {row.decision}")
+        self._c.execute(
+            sa.update(match_suggestions)
+            .where(match_suggestions.c.id == suggestion_id)
+            .values(decision=decision, decided_by=by, decided_at=at, rationale=rationale)
+        )

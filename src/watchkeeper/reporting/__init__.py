@@ -1,0 +1,1 @@
+"""Reports: HTML (Jinja2), PDF (WeasyPrint) and hand-drawn SVG charts."""

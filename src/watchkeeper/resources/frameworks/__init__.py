@@ -1,0 +1,1 @@
+"""Inspection frameworks as data (TOML), one file per framework version."""

@@ -1,0 +1,285 @@
+"""Registered sex offenders: registration, notifications, ARMS, visits, custody, caseloads.
+
+Rules come from ``offenders`` (SOA 2003 s82-s86 clocks, visit plans, custody, reactive
+management, caseload warning). Duties on an active offender: the next s85 re-notification
+(annual, or weekly with no fixed abode) and, unless reactively managed or in custody, the
+next home visit from the plan. Due dates are the end of the calendar day in the force's
+time zone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from watchkeeper.access.model import Actor, Permission
+from watchkeeper.duties.model import Duty
+from watchkeeper.kernel.errors import DomainRuleViolation, InputError
+from watchkeeper.safeguarding.duty_plan import DutyKind
+from watchkeeper.safeguarding.offenders import (
+    ArmsAssessment,
+    CaseloadStatus,
+    CustodyPeriod,
+    Mappa,
+    Notification,
+    NotificationKind,
+    RsoRisk,
+    VisitPlan,
+    caseload_status,
+    check_visit,
+    is_breached,
+    next_visit_due,
+    periodic_notification_due,
+    reactive_eligibility,
+    template_visit_plan,
+)
+from watchkeeper.safeguarding.ports import OffenderFile, OffenderRecord, SafeguardingUnitOfWork
+from watchkeeper.safeguarding.service_core import (
+    Assignment,
+    DutyLedger,
+    RegisterContext,
+    current_assignment,
+    record_write,
+)
+
+# A change applied inside the transaction; returns the duty kind it discharged, if any.
+_Change = Callable[[SafeguardingUnitOfWork, OffenderFile], DutyKind | None]
+
+
+@dataclass(frozen=True, slots=True)
+class NewOffender:
+    """Registration: the last notification is the initial one (s83) on ``registered_on``."""
+
+    offender_ref: str
+    person_ref: str
+    registered_on: date
+    risk: str  # an RsoRisk value
+    mappa_category: int
+    mappa_level: int
+    supervisor: str  # the offender manager's supervisor, for escalations
+    manager_ref: str
+    address_ref: str | None = None
+    notification_ends_on: date | None = None
+    no_fixed_abode: bool = False
+    plan: VisitPlan | None = None  # None: the pre-2017 category template, to be reviewed
+
+
+@dataclass(frozen=True, slots=True)
+class OffenderView:
+    file: OffenderFile
+    notification_due: date
+    notification_breached: bool
+    visit_due: date | None
+    caseload: CaseloadStatus
+    duties: tuple[Duty, ...]
+
+
+def _rso_risk(value: str) -> RsoRisk:
+    try:
+        return RsoRisk(value)
+    except ValueError:
+        allowed = ", ".join(r.value for r in RsoRisk)
+        raise InputError(f"offender risk {value!r} is not one of {allowed}") from None
+
+
+def in_custody(file: OffenderFile, day: date) -> bool:
+    return any(p.start <= day and (p.end is None or day <= p.end) for p in file.custody)
+
+
+class OffenderRegister:
+    """Use cases of the offender register; see the module docstring for the duties."""
+
+    def __init__(self, ctx: RegisterContext) -> None:
+        self._ctx = ctx
+
+    def register(self, actor: Actor, request: NewOffender) -> OffenderRecord:
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.OFFENDER_MANAGE, ("offender", request.offender_ref))
+        today = ctx.policy.calendar_date(ctx.clock.now())
+        if request.registered_on > today:
+            raise InputError(
+                f"registered_on {request.registered_on} is in the future (field: registered_on)"
+            )
+        risk = _rso_risk(request.risk)
+        record = OffenderRecord(
+            request.offender_ref, request.person_ref, request.manager_ref, request.registered_on,
+            risk, Mappa(request.mappa_category, request.mappa_level),
+            request.plan or template_visit_plan(risk, ctx.policy), request.address_ref,
+            request.notification_ends_on, request.no_fixed_abode,
+        )  # fmt: skip
+        with ctx.uow() as uow:
+            uow.people.get_person(request.person_ref)
+            if request.address_ref:
+                uow.people.get_address(request.address_ref)
+            uow.offenders.add_offender(record)
+            initial = Notification(NotificationKind.INITIAL, request.registered_on)
+            uow.offenders.add_notification(record.offender_ref, initial, actor.username)
+            who = Assignment(request.manager_ref, request.supervisor)
+            self._reconcile(uow, uow.offenders.get_offender(record.offender_ref), actor, who)
+            record_write(
+                uow, actor, ctx.clock.now(), "offender.register", ("offender", record.offender_ref)
+            )
+            uow.commit()
+        return record
+
+    def _visit_due(self, file: OffenderFile) -> date | None:
+        o = file.offender
+        if o.reactive or o.status != "active":
+            return None
+        return next_visit_due(o.plan, max(file.visits, default=o.registered_on))
+
+    def _reconcile(
+        self, uow: SafeguardingUnitOfWork, file: OffenderFile, actor: Actor, who: Assignment
+    ) -> None:
+        ctx, ref = self._ctx, file.offender.offender_ref
+        ledger = DutyLedger(uow, ctx, actor)
+        due = periodic_notification_due(
+            file.notifications, file.offender.no_fixed_abode, ctx.policy
+        )
+        ledger.ensure(ref, DutyKind.RSO_NOTIFICATION, ctx.end_of_day(due), who)
+        today = ctx.policy.calendar_date(ctx.clock.now())
+        visit = self._visit_due(file)
+        if visit is None or in_custody(file, today):
+            ledger.withdraw(
+                ref, [DutyKind.RSO_VISIT], "no home visit owed: reactive management or custody"
+            )
+        else:
+            ledger.ensure(ref, DutyKind.RSO_VISIT, ctx.end_of_day(visit), who)
+
+    def _update(
+        self, actor: Actor, offender_ref: str, action: str, change: _Change
+    ) -> OffenderFile:
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.OFFENDER_MANAGE, ("offender", offender_ref))
+        with ctx.uow() as uow:
+            file = uow.offenders.get_offender(offender_ref)
+            if file.offender.status != "active":
+                raise DomainRuleViolation(f"offender {offender_ref} is no longer on the register")
+            who = current_assignment(uow, offender_ref, actor)
+            discharged = change(uow, file)
+            if discharged is not None:
+                DutyLedger(uow, ctx, actor).discharge(offender_ref, [discharged], action)
+            file = uow.offenders.get_offender(offender_ref)
+            self._reconcile(uow, file, actor, who)
+            record_write(
+                uow, actor, ctx.clock.now(), f"offender.{action}", ("offender", offender_ref)
+            )
+            uow.commit()
+        return file
+
+    def _check_day(self, day: date, field: str) -> None:
+        if day > self._ctx.policy.calendar_date(self._ctx.clock.now()):
+            raise InputError(f"{field} {day} is in the future (field: {field})")
+
+    def record_notification(
+        self, actor: Actor, offender_ref: str, kind: str, on: date
+    ) -> OffenderFile:
+        """An s83/s84/s85 notification (restarts the annual clock) or an s86 travel notice."""
+        self._check_day(on, "notified_on")
+        try:
+            parsed = NotificationKind(kind)
+        except ValueError:
+            raise InputError(
+                f"notification kind {kind!r} is not one of initial, change, periodic, travel"
+            ) from None
+
+        def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
+            uow.offenders.add_notification(offender_ref, Notification(parsed, on), actor.username)
+            return None if parsed is NotificationKind.TRAVEL else DutyKind.RSO_NOTIFICATION
+
+        return self._update(actor, offender_ref, "notification", change)
+
+    def record_visit(
+        self, actor: Actor, offender_ref: str, visited_on: date, note: str
+    ) -> OffenderFile:
+        """A home visit; refused while the offender is in custody (nothing written)."""
+        self._check_day(visited_on, "visited_on")
+
+        def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
+            check_visit(offender_ref, visited_on, file.custody)
+            uow.offenders.add_visit(offender_ref, visited_on, actor.username, note)
+            return DutyKind.RSO_VISIT
+
+        return self._update(actor, offender_ref, "visit", change)
+
+    def record_assessment(
+        self, actor: Actor, offender_ref: str, assessed_on: date, version: str, level: str
+    ) -> OffenderFile:
+        """An ARMS assessment (date and version kept); sets the offender's risk level."""
+        self._check_day(assessed_on, "assessed_on")
+        if not version.strip():
+            raise InputError("an ARMS assessment needs its version (field: version)")
+        assessment = ArmsAssessment(assessed_on, version.strip(), _rso_risk(level), actor.username)
+
+        def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
+            uow.offenders.add_assessment(offender_ref, assessment)
+            uow.offenders.save_offender(dataclasses.replace(file.offender, risk=assessment.level))
+            return None
+
+        return self._update(actor, offender_ref, "arms", change)
+
+    def set_reactive(self, actor: Actor, offender_ref: str, reactive: bool) -> OffenderFile:
+        """Move to (refused unless eligible, NPCC 2017) or out of reactive management."""
+
+        def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
+            if reactive:
+                today = self._ctx.policy.calendar_date(self._ctx.clock.now())
+                ok, why = reactive_eligibility(file.assessments, today, self._ctx.policy.offenders)
+                if not ok:
+                    raise DomainRuleViolation(f"reactive-management: {why}")
+            uow.offenders.save_offender(dataclasses.replace(file.offender, reactive=reactive))
+            return None
+
+        return self._update(
+            actor, offender_ref, "reactive" if reactive else "active-management", change
+        )
+
+    def record_custody(
+        self, actor: Actor, offender_ref: str, starts_on: date, ends_on: date | None = None
+    ) -> OffenderFile:
+        self._check_day(starts_on, "starts_on")
+
+        def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
+            if ends_on is not None and ends_on < starts_on:
+                raise InputError(f"custody ends ({ends_on}) before it starts ({starts_on})")
+            uow.offenders.add_custody(offender_ref, CustodyPeriod(starts_on, ends_on))
+            return None
+
+        return self._update(actor, offender_ref, "custody", change)
+
+    def record_release(self, actor: Actor, offender_ref: str, released_on: date) -> OffenderFile:
+        self._check_day(released_on, "released_on")
+
+        def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
+            uow.offenders.end_custody(offender_ref, released_on)
+            return None
+
+        return self._update(actor, offender_ref, "release", change)
+
+    def show(self, actor: Actor, offender_ref: str, reason: str | None = None) -> OffenderView:
+        """The offender's file, clocks, breach state, caseload and duties (audited read)."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.OFFENDER_READ, ("offender", offender_ref))
+        today = ctx.policy.calendar_date(ctx.clock.now())
+        with ctx.uow() as uow:
+            file = uow.offenders.get_offender(offender_ref)
+            caseload = uow.offenders.caseload(file.offender.manager_ref)
+            duties = tuple(uow.duties.history_of(offender_ref))
+        due = periodic_notification_due(
+            file.notifications, file.offender.no_fixed_abode, ctx.policy
+        )
+        view = OffenderView(file, due, is_breached(due, None, today), self._visit_due(file),
+                            caseload_status(file.offender.manager_ref, caseload, ctx.policy), duties)  # fmt: skip
+        ctx.trail.read(actor, "offender.read", ("offender", offender_ref), reason)
+        return view
+
+    def caseload(self, actor: Actor, manager_ref: str) -> CaseloadStatus:
+        """A manager's caseload against the configured warning threshold (a count only)."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.OFFENDER_READ, ("offender-caseload", manager_ref))
+        with ctx.uow() as uow:
+            refs = uow.offenders.caseload(manager_ref)
+        ctx.trail.read(actor, "offender.caseload", ("offender-caseload", manager_ref))
+        return caseload_status(manager_ref, refs, ctx.policy)

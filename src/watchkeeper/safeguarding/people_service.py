@@ -1,0 +1,188 @@
+"""The nominal index: people, addresses, links to incidents, duplicate suggestions, the person view.
+
+Duplicates are *suggested* (``people.matching``) and decided by a person with a rationale;
+nothing is merged silently. The person view shows each register only to roles that may
+read it (least privilege); the intake summary is all a call handler sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from watchkeeper.access.model import Actor, Permission
+from watchkeeper.duties.model import Duty
+from watchkeeper.kernel.errors import InputError
+from watchkeeper.people.addresses import Address
+from watchkeeper.people.index import NominalIndex
+from watchkeeper.people.matching import MatchSuggestion, suggest_matches
+from watchkeeper.people.model import Person, validate_person
+from watchkeeper.safeguarding.ports import (
+    DaCase,
+    EpisodeRecord,
+    IncidentLink,
+    KnownFact,
+    MatchSuggestionRecord,
+    OffenderRecord,
+    SafeguardingUnitOfWork,
+)
+from watchkeeper.safeguarding.service_core import RegisterContext, record_write
+
+DECISIONS = ("same-person", "different")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """One view of a person; a register the reader may not see is None, not empty."""
+
+    person: Person
+    addresses: tuple[tuple[Address, str], ...]
+    incidents: tuple[IncidentLink, ...]
+    da_cases: tuple[DaCase, ...] | None
+    missing: tuple[EpisodeRecord, ...] | None
+    offender_records: tuple[OffenderRecord, ...] | None
+    open_duties: tuple[Duty, ...] | None
+
+
+class PeopleRegister:
+    """Use cases of the nominal index, and the intake summary."""
+
+    def __init__(self, ctx: RegisterContext) -> None:
+        self._ctx = ctx
+
+    def record_person(self, actor: Actor, person: Person) -> list[MatchSuggestion]:
+        """File a person (a DOB in the future is refused) and store likely-duplicate suggestions."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.PEOPLE_MANAGE, ("person", person.person_ref))
+        now = ctx.clock.now()
+        validate_person(person, ctx.policy.calendar_date(now))
+        with ctx.uow() as uow:
+            found = self._suggest(uow, person)
+            uow.people.add_person(person, now)
+            for s in found:
+                uow.people.add_suggestion(person.person_ref, s.person_ref, s.score, s.reasons, now)
+            record_write(uow, actor, now, "person.record", ("person", person.person_ref))
+            uow.commit()
+        return found
+
+    def _suggest(self, uow: SafeguardingUnitOfWork, person: Person) -> list[MatchSuggestion]:
+        # Candidates share a Soundex family key with any name (or a given name, for swaps);
+        # the in-memory index then applies the full blocking and scoring of people.matching.
+        keys = {n.family for n in person.names} | {n.given for n in person.names}
+        index = NominalIndex(p for key in keys for p in uow.people.people_named(key))
+        today = self._ctx.policy.calendar_date(self._ctx.clock.now())
+        return suggest_matches(person, index, today)
+
+    def record_address(self, actor: Actor, address: Address) -> None:
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.PEOPLE_MANAGE, ("address", address.address_ref))
+        with ctx.uow() as uow:
+            uow.people.add_address(address)
+            record_write(
+                uow, actor, ctx.clock.now(), "address.record", ("address", address.address_ref)
+            )
+            uow.commit()
+
+    def link_address(self, actor: Actor, person_ref: str, address_ref: str, relation: str) -> None:
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.PEOPLE_MANAGE, ("person", person_ref))
+        if not relation.strip():
+            raise InputError("a person-address link needs a relation (field: relation)")
+        with ctx.uow() as uow:
+            uow.people.link_address(person_ref, address_ref, relation.strip())
+            record_write(uow, actor, ctx.clock.now(), "person.link-address", ("person", person_ref),
+                         reason=address_ref)  # fmt: skip
+            uow.commit()
+
+    def link_incident(
+        self, actor: Actor, incident_id: str, role: str, *, person_ref: str | None = None,
+        address_ref: str | None = None,
+    ) -> None:  # fmt: skip
+        """Link a person and/or address to an incident with the part they played."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.PEOPLE_MANAGE, ("incident", incident_id))
+        if not (person_ref or address_ref):
+            raise InputError("a link needs a person_ref or an address_ref")
+        now = ctx.clock.now()
+        with ctx.uow() as uow:
+            if person_ref:
+                uow.people.get_person(person_ref)
+            if address_ref:
+                uow.people.get_address(address_ref)
+            link = IncidentLink(incident_id, person_ref, address_ref, role, actor.username, now)
+            uow.people.link_incident(link)
+            record_write(uow, actor, now, "incident.link-record", ("incident", incident_id))
+            uow.commit()
+
+    def pending_suggestions(self, actor: Actor) -> Sequence[MatchSuggestionRecord]:
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.PEOPLE_READ, ("match-suggestion", ""))
+        with ctx.uow() as uow:
+            found = uow.people.suggestions("pending")
+        ctx.trail.read(actor, "match-suggestion.list", ("match-suggestion", ""))
+        return found
+
+    def decide_suggestion(
+        self, actor: Actor, suggestion_id: int, decision: str, rationale: str
+    ) -> None:
+        """Record a person's decision on a suggestion; records are never merged automatically."""
+        ctx = self._ctx
+        ctx.trail.authorise(
+            actor, Permission.PEOPLE_MANAGE, ("match-suggestion", str(suggestion_id))
+        )
+        if decision not in DECISIONS:
+            raise InputError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
+        if not rationale.strip():
+            raise InputError("a match decision needs a rationale (field: rationale)")
+        now = ctx.clock.now()
+        with ctx.uow() as uow:
+            uow.people.decide_suggestion(suggestion_id, decision, actor.username, rationale, now)
+            record_write(uow, actor, now, "match-suggestion.decide",
+                         ("match-suggestion", str(suggestion_id)), reason=decision)  # fmt: skip
+            uow.commit()
+
+    def show_person(self, actor: Actor, person_ref: str, reason: str | None = None) -> PersonView:
+        """Everything the reader's role may see about a person, on one page (audited read)."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.PEOPLE_READ, ("person", person_ref))
+        with ctx.uow() as uow:
+            person = uow.people.get_person(person_ref)
+            places = tuple(
+                (uow.people.get_address(ref), rel)
+                for ref, rel in uow.people.addresses_of(person_ref)
+            )
+            view = PersonView(
+                person, places, tuple(uow.people.incident_links(person_ref)),
+                tuple(uow.domestic_abuse.cases_of_victim(person_ref))
+                if actor.may(Permission.SAFEGUARDING_READ) else None,
+                tuple(uow.missing.episodes_of(person_ref))
+                if actor.may(Permission.SAFEGUARDING_READ) else None,
+                tuple(uow.offenders.offenders_of_person(person_ref))
+                if actor.may(Permission.OFFENDER_READ) else None,
+                self._duties_about(uow, person_ref, actor),
+            )  # fmt: skip
+        ctx.trail.read(actor, "person.read", ("person", person_ref), reason)
+        return view
+
+    def _duties_about(
+        self, uow: SafeguardingUnitOfWork, person_ref: str, actor: Actor
+    ) -> tuple[Duty, ...] | None:
+        if not actor.may(Permission.DUTIES_READ):
+            return None
+        subjects = [c.case_ref for c in uow.domestic_abuse.cases_of_victim(person_ref)]
+        subjects += [e.episode_ref for e in uow.missing.episodes_of(person_ref)]
+        if actor.may(Permission.OFFENDER_READ):
+            subjects += [o.offender_ref for o in uow.offenders.offenders_of_person(person_ref)]
+        return tuple(d for s in subjects for d in uow.duties.open_for_subject(s))
+
+    def intake_summary(
+        self, actor: Actor, location_text: str, person_ref: str = "", reason: str | None = None
+    ) -> Sequence[KnownFact]:
+        """What the force knows about an address and caller, summarised for the call handler."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.INTAKE_LOOKUP, ("intake", person_ref))
+        if ctx.lookup is None:
+            return ()
+        found = ctx.lookup.known_at(location_text, person_ref)
+        ctx.trail.read(actor, "intake.lookup", ("intake", person_ref or "-"), reason)
+        return found
