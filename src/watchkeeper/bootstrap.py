@@ -193,7 +193,9 @@ def build(
             followers=(RegisterFollowsLog(),),  # issue 4: the unit register follows the log
         ),
         backlog=BacklogService(uow_factory, clock, profile, lookup, writer_factory),
-        accounts=_accounts(settings, writer_factory, clock, hasher or Argon2PasswordHasher()),
+        accounts=_accounts(
+            settings, writer_factory, clock, hasher or Argon2PasswordHasher(), uow_factory
+        ),
         audit=AuditService(uow_factory, trail, signer, settings.audit_head_file),
         signer=signer,
         imports=CadImports(
@@ -235,6 +237,7 @@ def _accounts(
     uow_factory: partial[SqlUnitOfWork],
     clock: Clock,
     hasher: PasswordHasher,
+    read_uow_factory: partial[SqlUnitOfWork],
 ) -> Accounts:
     lockout = LockoutPolicy(
         max_failures=settings.lockout_failures,
@@ -245,4 +248,6 @@ def _accounts(
         idle=timedelta(minutes=settings.session_idle_minutes),
         absolute=timedelta(hours=settings.session_absolute_hours),
     )
-    return Accounts(uow_factory, clock, hasher, lockout, sessions)
+    return Accounts(
+        uow_factory, clock, hasher, lockout, sessions, read_uow_factory=read_uow_factory
+    )

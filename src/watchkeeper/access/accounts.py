@@ -50,8 +50,12 @@ class Accounts:
         lockout_policy: LockoutPolicy | None = None,
         session_policy: SessionPolicy | None = None,
         new_token: Callable[[], str] = sessions.new_token,
+        read_uow_factory: Callable[[], AccountsUnitOfWork] | None = None,
     ) -> None:
+        """``read_uow_factory``: units for look-ups that usually write nothing (a session
+        check on every request); on SQLite they must not take the write lock up front."""
         self._uow = uow_factory
+        self._read_uow = read_uow_factory or uow_factory
         self._clock = clock
         self._hasher = hasher
         self._lockout = lockout_policy or LockoutPolicy()
@@ -126,8 +130,24 @@ class Accounts:
         return grant
 
     def session(self, token: str) -> SessionGrant:
-        """The live session for ``token``, its idle timer restarted; else Unauthenticated."""
+        """The live session for ``token``, its idle timer restarted; else Unauthenticated.
+
+        Most requests only read (the idle timer is restarted at most once a minute), so the
+        session is first checked in a read-only unit; only a restart opens a writing one,
+        which checks the session again before it writes.
+        """
         now = self._clock.now()
+        with self._read_uow() as uow:
+            stored = uow.sessions.get(sessions.token_hash(token))
+            if stored is None or not sessions.is_live(stored, now, self._sessions):
+                raise Unauthenticated(SESSION_REFUSED)
+            user = uow.users.get(stored.username)
+            if user is None or not user.enabled:
+                raise Unauthenticated(SESSION_REFUSED)
+        if now - stored.last_used_at < sessions.TOUCH_INTERVAL:
+            actor = Actor(user.username, user.role, "web")
+            expires = sessions.expires_at(stored, self._sessions)
+            return SessionGrant(token, stored.csrf_token, actor, expires)
         with self._uow() as uow:
             stored = uow.sessions.get(sessions.token_hash(token))
             if stored is None or not sessions.is_live(stored, now, self._sessions):

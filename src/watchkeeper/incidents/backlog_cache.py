@@ -68,16 +68,36 @@ class OpenSetCache:
 
     def snapshot(self, uow: UnitOfWork, now: datetime, contexts_of: ContextsOf) -> OpenSnapshot:
         """The open set at ``now``, refreshed from ``uow`` if the store changed."""
-        marker = uow.incidents.change_marker()  # read first: the data read after is newer
         with self._lock:
-            old = self._snapshot
-            if old is not None and old.serves(marker, now):
-                return old
-            if old is not None and not old.built_at <= now < old.next_entry_at:
-                old = None  # a dated entry now applies, or time went backwards: start over
-            self._snapshot = self._refresh(uow, marker, now, old, contexts_of)
-            self.refreshes += 1
-            return self._snapshot
+            return self._locked(uow, now, contexts_of)
+
+    def snapshot_from(
+        self, uow_factory: Callable[[], UnitOfWork], now: datetime, contexts_of: ContextsOf
+    ) -> OpenSnapshot:
+        """As ``snapshot``, opening units of work from ``uow_factory`` as needed.
+
+        No connection is held while waiting for another reader's refresh: a reader holding
+        one while it waits would starve the refresher (and the lookups it makes) of the
+        pool's connections.
+        """
+        with uow_factory() as uow:
+            marker = uow.incidents.change_marker()
+        current = self._snapshot
+        if current is not None and current.serves(marker, now):
+            return current
+        with self._lock, uow_factory() as uow:
+            return self._locked(uow, now, contexts_of)
+
+    def _locked(self, uow: UnitOfWork, now: datetime, contexts_of: ContextsOf) -> OpenSnapshot:
+        marker = uow.incidents.change_marker()  # read first: the data read after is newer
+        old = self._snapshot
+        if old is not None and old.serves(marker, now):
+            return old
+        if old is not None and not old.built_at <= now < old.next_entry_at:
+            old = None  # a dated entry now applies, or time went backwards: start over
+        self._snapshot = self._refresh(uow, marker, now, old, contexts_of)
+        self.refreshes += 1
+        return self._snapshot
 
     def _refresh(
         self,

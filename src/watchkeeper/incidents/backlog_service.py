@@ -84,8 +84,7 @@ class BacklogService:
         """Load the live open set into the cache before anyone asks (no data leaves here,
         so there is nothing to audit); a no-op when the cache is off."""
         if self.cache is not None:
-            with self._uow() as uow:
-                self.cache.snapshot(uow, self._clock.now(), self._contexts)
+            self.cache.snapshot_from(self._uow, self._clock.now(), self._contexts)
 
     def _build(self, at: datetime, filters: BacklogFilters | None = None) -> Backlog:
         with self._uow() as uow:
@@ -97,8 +96,7 @@ class BacklogService:
         """The board now, from the cached open set while the store has not changed."""
         if self.cache is None:
             return self._build(now, filters)
-        with self._uow() as uow:
-            snap = self.cache.snapshot(uow, now, self._contexts)
+        snap = self.cache.snapshot_from(self._uow, now, self._contexts)
         shared = self._shared(snap, now, filters)
         if shared is not None:
             return shared

@@ -41,7 +41,10 @@ def create_engine_for(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_M
 
 
 def _sqlite_engine(url: sa.URL, busy_timeout_ms: int) -> Engine:
-    engine = sa.create_engine(url)
+    if url.database in (None, "", ":memory:"):
+        engine = sa.create_engine(url)  # one in-memory database: SQLAlchemy's own pool
+    else:  # a file: a pool as large as the request threadpool, as for PostgreSQL
+        engine = sa.create_engine(url, pool_size=20, max_overflow=20)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
