@@ -68,8 +68,8 @@ def demands_of(
 ) -> list[DispatchDemand]:
     """What each open incident on the board asks of the units (those needing attendance)."""
     out = []
-    for row in backlog.rows:
-        demand = demand_for(backlog.states[row.incident_id], row.score, profile, config)
+    for state, score in backlog.rows.scored():
+        demand = demand_for(state, score, profile, config)
         if demand is not None:
             out.append(demand)
     return out

@@ -76,5 +76,7 @@ def select_alerts(
 
 
 def alerts_of(backlog: Backlog) -> tuple[Alert, ...]:
-    """The alerts raised by a backlog's rows (pass an unfiltered backlog for the panel)."""
-    return select_alerts(backlog.rows, backlog.states)
+    """The alerts raised by a backlog's rows (pass an unfiltered backlog for the panel).
+
+    Only the rows that can raise one (critical band, or past the deadline) are built."""
+    return select_alerts(backlog.rows.alerting(), backlog.states)

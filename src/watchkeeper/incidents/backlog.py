@@ -5,13 +5,22 @@ open incidents ... and prioritise those incidents" (cause of concern 8930, STAND
 This module ranks the open set by risk (vectorised, see ``risk``), says what each row
 needs next through named rules, and gives the duty inspector the totals they are asked
 about. Factors are built only for the rows someone opens (:meth:`Backlog.explain`).
+
+Rebuilding the board happens after every write and at least once a second while screens
+poll it, so its cost is kept to array work: scores, the rank order and the inspector's
+totals come from the columnar risk features, and a row (waits, countdown, the recommended
+actions) is built only when someone reads it (:class:`RankedRows`), once per board.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
 
 from watchkeeper.incidents import attendance
 from watchkeeper.incidents.entries import Grade, Level, ThriveElement
@@ -19,6 +28,8 @@ from watchkeeper.incidents.model import IncidentState, Status
 from watchkeeper.incidents.policy import BANDS, ForceProfile
 from watchkeeper.incidents.risk import (
     NO_CONTEXT,
+    BandCodes,
+    FloatArray,
     RiskAssessment,
     RiskContext,
     RiskFeatures,
@@ -93,12 +104,93 @@ class BacklogSummary:
     unreviewed: int  # never reviewed by a supervisor
 
 
+class RankedRows(Sequence[BacklogRow]):
+    """Rows in rank order, each built the first time it is read and kept for the board.
+
+    A page of 25 builds 25 rows, not the thousands on the board; iterating builds them all.
+    Safe to share between threads: building a row twice gives equal rows.
+    """
+
+    __slots__ = ("_alerting", "_built", "_codes", "_now", "_profile", "_scores", "_states")
+
+    def __init__(
+        self,
+        states: Sequence[IncidentState],
+        scores: FloatArray,
+        codes: BandCodes,
+        *,
+        profile: ForceProfile,
+        now: datetime,
+        alerting: npt.NDArray[np.bool_] | None = None,
+    ) -> None:
+        self._states = tuple(states)
+        self._scores = scores
+        self._codes = codes
+        self._profile = profile
+        self._now = now
+        self._alerting = alerting
+        self._built: list[BacklogRow | None] = [None] * len(self._states)
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    @overload
+    def __getitem__(self, index: int) -> BacklogRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[BacklogRow, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> BacklogRow | tuple[BacklogRow, ...]:
+        if isinstance(index, slice):
+            return tuple(self._row(i) for i in range(*index.indices(len(self))))
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(f"row {index} of {len(self)}")
+        return self._row(position)
+
+    def __iter__(self) -> Iterator[BacklogRow]:
+        return (self._row(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # rows compare by content, like a list
+
+    def rank_of(self, incident_id: IncidentId) -> int | None:
+        """1-based position of an incident on the board, without building any row."""
+        for n, state in enumerate(self._states, start=1):
+            if state.incident_id == incident_id:
+                return n
+        return None
+
+    def alerting(self) -> tuple[BacklogRow, ...]:
+        """The rows in the critical band or past their deadline (the only ones that can
+        raise an alert), in rank order; every row when the board did not mark them."""
+        if self._alerting is None:
+            return tuple(self)
+        return tuple(self._row(int(i)) for i in np.flatnonzero(self._alerting))
+
+    def scored(self) -> Iterator[tuple[IncidentState, float]]:
+        """(state, score) in rank order, without building rows."""
+        return zip(self._states, (float(x) for x in self._scores), strict=True)
+
+    def _row(self, i: int) -> BacklogRow:
+        row = self._built[i]
+        if row is None:
+            band = BANDS[int(self._codes[i])]
+            row = _row(self._states[i], float(self._scores[i]), band, self._profile, self._now)
+            self._built[i] = row
+        return row
+
+
 @dataclass(frozen=True, slots=True)
 class Backlog:
     """Ranked rows (after filters), the summary of all open incidents, lazy explanations."""
 
     as_of: datetime
-    rows: tuple[BacklogRow, ...]
+    rows: RankedRows
     summary: BacklogSummary
     profile: ForceProfile = field(repr=False)
     states: Mapping[IncidentId, IncidentState] = field(repr=False)
@@ -227,19 +319,19 @@ def _row(
     )
 
 
-def _rank_key(row: BacklogRow, logged_at: datetime) -> tuple[float, bool, float, datetime, str]:
-    # Highest score first; ties go to the earlier deadline (none last), then the older call.
-    due = row.deadline.timestamp() if row.deadline else 0.0
-    return (-row.score, row.deadline is None, due, logged_at, row.incident_id)
-
-
-def _shown(row: BacklogRow, filters: BacklogFilters) -> bool:
+def _shown(state: IncidentState, band: str, filters: BacklogFilters) -> bool:
+    grade = state.grade.grade if state.grade else None
     return (
-        (filters.grade is None or row.grade is filters.grade)
-        and (filters.band is None or row.band == filters.band)
-        and (filters.area is None or row.area == filters.area)
-        and (filters.marker is None or filters.marker in row.markers)
+        (filters.grade is None or grade is filters.grade)
+        and (filters.band is None or band == filters.band)
+        and (filters.area is None or state.location.area == filters.area)
+        and (filters.marker is None or filters.marker in state.markers)
     )
+
+
+def _seconds(features: RiskFeatures, times: Sequence[datetime]) -> FloatArray:
+    origin = features.origin
+    return np.array([(t - origin) / timedelta(seconds=1) for t in times], dtype=np.float64)
 
 
 def build_backlog(
@@ -257,6 +349,9 @@ def build_backlog(
     inspector's totals must not depend on what the dispatcher chose to look at.
     ``features``, when given, are the open states' precomputed risk features (rows in the
     order of the open states), so only the time-dependent part is rescored.
+
+    Rank: highest score first; ties go to the earlier deadline (none last), then the older
+    call, then the incident id.
     """
     open_states = [s for s in states if s.is_open]
     if features is None:
@@ -264,16 +359,25 @@ def build_backlog(
     elif features.incident_ids != tuple(s.incident_id for s in open_states):
         raise ValueError("precomputed features do not follow the open states")
     scores, codes = score_features(features, profile, now)
-    rows = [
-        _row(s, float(score), BANDS[code], profile, now)
-        for s, score, code in zip(open_states, scores, codes, strict=True)
-    ]
-    summary = summarise(rows, open_states, profile, now)
-    logged = {s.incident_id: s.logged_at for s in open_states}
-    rows.sort(key=lambda r: _rank_key(r, logged[r.incident_id]))
-    shown = tuple(r for r in rows if _shown(r, filters or BacklogFilters()))
+    logged = _seconds(features, [s.logged_at for s in open_states])
+    summary = _summary(open_states, features, logged, codes, profile=profile, now=now)
+    no_deadline = np.isinf(features.deadline)
+    id_rank = np.argsort(np.argsort(np.array(features.incident_ids, dtype=object)))
+    order = np.lexsort(
+        (id_rank, logged, np.where(no_deadline, 0.0, features.deadline), no_deadline, -scores)
+    )
+    if filters is not None and filters != BacklogFilters():
+        order = np.array(
+            [i for i in order if _shown(open_states[i], BANDS[codes[i]], filters)], dtype=np.intp
+        )
+    end = np.minimum(features.arrived, (now - features.origin) / timedelta(seconds=1))
+    alerting = (codes == BANDS.index("critical")) | (end > features.deadline)
+    ranked = RankedRows(
+        [open_states[i] for i in order], scores[order], codes[order],
+        profile=profile, now=now, alerting=alerting[order],
+    )  # fmt: skip
     by_id = {s.incident_id: s for s in open_states}
-    return Backlog(now, shown, summary, profile, by_id, dict(contexts))
+    return Backlog(now, ranked, summary, profile, by_id, dict(contexts))
 
 
 # --- the duty inspector's totals -------------------------------------------------------
@@ -287,30 +391,37 @@ def is_vulnerable(state: IncidentState) -> bool:
     )
 
 
-def summarise(
-    rows: Sequence[BacklogRow],
+def _summary(
     states: Sequence[IncidentState],
+    features: RiskFeatures,
+    logged: FloatArray,
+    codes: BandCodes,
+    *,
     profile: ForceProfile,
     now: datetime,
 ) -> BacklogSummary:
-    """Totals over unfiltered rows and their states (same order, open incidents only)."""
+    """Totals over every open incident (``states`` in the features' row order)."""
+    t = (now - features.origin) / timedelta(seconds=1)
+    end = np.minimum(features.arrived, t)  # first arrival, or now while nobody is there
+    waited = np.maximum(end - logged, 0.0) / 60.0
     by_grade = {g.value: 0 for g in Grade} | {UNGRADED: 0}
-    by_band = dict.fromkeys(BANDS, 0)
-    for row in rows:
-        by_grade[row.grade.value if row.grade else UNGRADED] += 1
-        by_band[row.band] += 1
-    oldest = max(rows, key=lambda r: r.waited_minutes, default=None)
+    for state in states:
+        by_grade[state.grade.grade.value if state.grade else UNGRADED] += 1
+    counts = np.bincount(codes.astype(np.intp), minlength=len(BANDS))
+    oldest = None
+    if states:
+        first = states[int(np.argmax(waited))]
+        oldest = OldestIncident(first.incident_id, attendance.waited_minutes(first, now))
+    contact = np.array([has_contact(s) for s in states], dtype=bool)
     silent_for = profile.backlog.no_contact_minutes
     return BacklogSummary(
         as_of=now,
-        total_open=len(rows),
+        total_open=len(states),
         by_grade=by_grade,
-        by_band=by_band,
-        oldest=OldestIncident(oldest.incident_id, oldest.waited_minutes) if oldest else None,
-        breached=sum(
-            1 for r in rows if r.minutes_to_breach is not None and r.minutes_to_breach < 0
-        ),
+        by_band={band: int(counts[n]) for n, band in enumerate(BANDS)},
+        oldest=oldest,
+        breached=int(np.count_nonzero(end > features.deadline)),
         vulnerable=sum(1 for s in states if is_vulnerable(s)),
-        no_contact=sum(1 for r in rows if not r.has_contact and r.waited_minutes > silent_for),
-        unreviewed=sum(1 for r in rows if r.last_review_at is None),
+        no_contact=int(np.count_nonzero(~contact & (waited > silent_for))),
+        unreviewed=sum(1 for s in states if s.last_review_at is None),
     )

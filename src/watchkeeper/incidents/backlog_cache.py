@@ -13,8 +13,11 @@ Staleness bounds: the open set and every state are exact as of the marker read i
 same unit of work. Contexts (repeat counts over a window of days, safeguarding records)
 are recounted where a change touches them and, for the whole open set, at least every
 ``max_age`` (so a repeat falling out of its window, or a safeguarding record added, shows
-within ``max_age``). An entry dated after the moment of folding (a future-dated entry)
-ends the snapshot's life at that moment.
+within ``max_age``). An entry dated after the moment of folding (a future-dated entry, or
+a call logged by another handler between a reader taking its time and reading the store)
+ends the snapshot's life at that moment; the incidents holding such entries are then
+reloaded, and an incident whose opening entry is still to come is left off the board until
+its time.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from watchkeeper.incidents.model import Incident, IncidentState
+from watchkeeper.incidents.model import IncidentState
 from watchkeeper.incidents.policy import ForceProfile
 from watchkeeper.incidents.ports import UnitOfWork
 from watchkeeper.incidents.risk import RiskContext, RiskFeatures, features_of
@@ -45,8 +48,10 @@ class OpenSnapshot:
 
     marker: int
     built_at: datetime
-    valid_until: datetime  # contexts recounted by then
-    next_entry_at: datetime  # the first entry dated after folding: refold everything then
+    valid_until: datetime  # the earlier of counted_until and next_entry_at
+    counted_until: datetime  # contexts recounted for the whole open set by then
+    next_entry_at: datetime  # the first entry dated after folding: reload ``pending`` then
+    pending: frozenset[IncidentId]  # incidents holding an entry dated after folding
     versions: Mapping[IncidentId, int]
     states: tuple[IncidentState, ...]
     contexts: Mapping[IncidentId, RiskContext]
@@ -93,8 +98,8 @@ class OpenSetCache:
         old = self._snapshot
         if old is not None and old.serves(marker, now):
             return old
-        if old is not None and not old.built_at <= now < old.next_entry_at:
-            old = None  # a dated entry now applies, or time went backwards: start over
+        if old is not None and now < old.built_at:
+            old = None  # time went backwards: start over
         self._snapshot = self._refresh(uow, marker, now, old, contexts_of)
         self.refreshes += 1
         return self._snapshot
@@ -110,28 +115,37 @@ class OpenSetCache:
         versions = uow.incidents.open_versions()
         kept = {} if old is None else {s.incident_id: s for s in old.states}
         known = {} if old is None else old.versions
-        stale = [i for i, v in versions.items() if i not in kept or known[i] != v]
+        due = old.pending if old is not None and now >= old.next_entry_at else frozenset()
+        stale = [i for i, v in versions.items() if i not in kept or known[i] != v or i in due]
         loaded = [i for i in uow.incidents.load_many(stale) if i.state.is_open]
-        fresh = {i.incident_id: i.state_at(now) for i in loaded}
+        begun = [i for i in loaded if i.entries[0].at <= now]  # opened by now
+        fresh = {i.incident_id: i.state_at(now) for i in begun}
         new_versions = {i: v for i, v in versions.items() if i in kept and i not in stale}
-        new_versions |= {i.incident_id: i.version for i in loaded}
+        new_versions |= {i.incident_id: i.version for i in begun}
         states = [kept[i] for i in new_versions if i not in fresh] + list(fresh.values())
         states = [s for s in states if s.is_open]
-        if old is not None and now < old.valid_until:  # recount only what a change touched
+        if old is not None and now < old.counted_until:  # recount only what a change touched
             gone = [state for i, state in kept.items() if i not in versions or i in stale]
             touched = [*fresh.values(), *gone]  # new or changed, as they are and as they were
             contexts = _recounted(
                 uow, states, touched, old.contexts, now=now, contexts_of=contexts_of
             )
-            counted_until = old.valid_until
+            counted_until = old.counted_until
         else:
             contexts = contexts_of(uow, states, now)
             counted_until = now + self._max_age
         features = self._features(states, contexts, old, set(fresh))
-        next_entry = _first_entry_after(loaded, now, old)
-        until = min(counted_until, next_entry)
+        later = {i.incident_id: [e.at for e in i.entries if e.at > now] for i in loaded}
+        pending = {i for i, times in later.items() if times}
+        carried = set() if old is None else old.pending - due - set(stale)
+        next_entry = min(
+            [t for times in later.values() for t in times]
+            + ([old.next_entry_at] if carried and old is not None else []),
+            default=datetime.max.replace(tzinfo=now.tzinfo),
+        )
         return OpenSnapshot(
-            marker, now, until, next_entry, new_versions, tuple(states), contexts, features
+            marker, now, min(counted_until, next_entry), counted_until, next_entry,
+            frozenset(pending | carried), new_versions, tuple(states), contexts, features,
         )  # fmt: skip
 
     def _features(
@@ -211,12 +225,3 @@ def _merge(
         columns[name] = np.concatenate([getattr(old, name), extra])[index]
     ids = tuple(s.incident_id for s in states)
     return RiskFeatures(ids, old.origin, **columns)
-
-
-def _first_entry_after(
-    loaded: Sequence[Incident], now: datetime, old: OpenSnapshot | None
-) -> datetime:
-    """The earliest entry time after ``now`` among the loaded logs (or the old bound)."""
-    later = [e.at for i in loaded for e in i.entries if e.at > now]
-    bounds = [*later, *([old.next_entry_at] if old is not None else [])]
-    return min(bounds, default=datetime.max.replace(tzinfo=now.tzinfo))

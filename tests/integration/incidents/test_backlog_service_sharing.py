@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +12,7 @@ from watchkeeper.access.model import Actor, Role
 from watchkeeper.bootstrap import build
 from watchkeeper.incidents.entries import CallSource, ContactMade, Location
 from watchkeeper.incidents.services import NewIncident
-from watchkeeper.kernel.clock import FixedClock
+from watchkeeper.kernel.clock import FixedClock, SystemClock
 from watchkeeper.persistence import schema
 from watchkeeper.settings import Settings
 
@@ -94,3 +96,71 @@ def test_a_write_within_the_cache_age_recounts_repeats_exactly_as_a_rebuild(wire
     assert _ranked(live) == _ranked(rebuilt)
     first_row = live.explain(first)
     assert any(f.name == "repeat-location" and f.points > 0 for f in first_row.factors)
+
+
+def test_a_call_logged_after_a_readers_time_does_not_break_the_board(wired):
+    """Under surge a handler's call can commit between a reader taking its time and reading
+    the store: the board leaves it off until its time instead of failing to fold it."""
+    application, clock = wired
+    first = _log(application, "1 High Street")
+    clock.advance(timedelta(minutes=40))
+    application.backlog.current(HANDLER)
+    clock.advance(timedelta(seconds=1))
+    later = _log(application, "2 Low Road")
+    clock.advance(timedelta(seconds=-1))  # the reader's time, taken before that write
+
+    before = application.backlog.current(HANDLER)
+    clock.advance(timedelta(seconds=2))
+    after = application.backlog.current(HANDLER)
+
+    assert [r.incident_id for r in before.rows] == [first]
+    assert {r.incident_id for r in after.rows} == {first, later}
+    assert _ranked(after) == _ranked(application.backlog.current(HANDLER, as_of=clock.now()))
+
+
+def test_handlers_logging_while_screens_refresh_never_see_an_error(database_url, tmp_path):
+    """Four handlers log calls on the wall clock while two screens refresh the board."""
+    schema.upgrade(database_url)
+    settings = Settings(
+        database_url=database_url,
+        force_profile_path=None,
+        audit_key_file=tmp_path / "audit.key",
+        audit_head_file=tmp_path / "audit.head",
+    )
+    application = build(settings, SystemClock(), hasher=FastHasher())
+    errors: list[BaseException] = []
+    logged: list[str] = []
+    stop = threading.Event()
+
+    def handler(n: int) -> None:
+        try:
+            for k in range(15):
+                logged.append(_log(application, f"{n}-{k} Surge Street"))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    def screen() -> None:
+        try:
+            while not stop.is_set():
+                application.backlog.current(HANDLER)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    try:
+        screens = [threading.Thread(target=screen) for _ in range(2)]
+        handlers = [threading.Thread(target=handler, args=(n,)) for n in range(4)]
+        for thread in [*screens, *handlers]:
+            thread.start()
+        for thread in handlers:
+            thread.join()
+        stop.set()
+        for thread in screens:
+            thread.join()
+        time.sleep(0.01)  # past the last call's time
+        final = application.backlog.current(HANDLER)
+    finally:
+        application.close()
+
+    assert errors == []
+    assert len(logged) == 60
+    assert set(logged) <= {r.incident_id for r in final.rows}

@@ -281,3 +281,87 @@ def test_contact_recorded_on_the_log_clears_the_call_back_recommendation() -> No
     assert "call-back-now" in _rules(incident.state, _minutes(45))
     incident.record(ContactMade("reassured, waiting"), _minutes(40), "ch-1", _minutes(40))
     assert "call-back-now" not in _rules(incident.state, _minutes(45))
+
+
+# --- the array-built board against the row-by-row definitions ------------------------
+
+
+def _by_definition(backlog, states, now):
+    """Rank order and totals worked out row by row from the rows' own fields, as the
+    module's documentation defines them (highest score; earlier deadline, none last; older
+    call; incident id)."""
+    logged = {s.incident_id: s.logged_at for s in states}
+    rows = sorted(
+        backlog.rows,
+        key=lambda r: (
+            -r.score,
+            r.deadline is None,
+            r.deadline or T0,
+            logged[r.incident_id],
+            r.incident_id,
+        ),
+    )
+    oldest = max(
+        sorted(backlog.rows, key=lambda r: [s.incident_id for s in states].index(r.incident_id)),
+        key=lambda r: r.waited_minutes,
+        default=None,
+    )
+    silent = PROFILE.backlog.no_contact_minutes
+    totals = {
+        "by_band": {b: sum(r.band == b for r in backlog.rows) for b in backlog.summary.by_band},
+        "oldest": None if oldest is None else (oldest.incident_id, oldest.waited_minutes),
+        "breached": sum(r.minutes_to_breach is not None and r.minutes_to_breach < 0
+                        for r in backlog.rows),
+        "no_contact": sum(not r.has_contact and r.waited_minutes > silent for r in backlog.rows),
+        "unreviewed": sum(r.last_review_at is None for r in backlog.rows),
+    }  # fmt: skip
+    return [r.incident_id for r in rows], totals
+
+
+SPEC = st.tuples(
+    st.sampled_from([None, *Grade]),
+    st.sampled_from(["weapons", "burglary", "domestic-abuse", "theft"]),
+    st.integers(-300, 0),  # logged, whole minutes: ties are common
+    st.one_of(st.none(), st.integers(-300, 60)),  # arrived (maybe after now)
+    st.booleans(),  # contact made
+    st.booleans(),  # reviewed
+)
+
+
+@given(st.lists(SPEC, max_size=30), st.integers(0, 240))
+def test_the_array_built_board_ranks_and_counts_as_the_row_definitions_say(specs, now_minute):
+    now = _minutes(now_minute)
+    states = [
+        _state(
+            f"INC-{i:02d}",
+            grade,
+            category,
+            logged=logged,
+            arrived_at=None if arrived is None else _minutes(max(arrived, logged)),
+            last_contact_at=_minutes(logged) if contact else None,
+            last_review_at=_minutes(logged) if reviewed else None,
+        )
+        for i, (grade, category, logged, arrived, contact, reviewed) in enumerate(specs)
+    ]
+    backlog = build_backlog(states, {}, PROFILE, now)
+    order, totals = _by_definition(backlog, states, now)
+    summary = backlog.summary
+
+    assert [r.incident_id for r in backlog.rows] == order
+    assert summary.by_band == totals["by_band"]
+    oldest = summary.oldest
+    assert (None if oldest is None else (oldest.incident_id, oldest.waited_minutes)) == totals[
+        "oldest"
+    ]
+    assert summary.breached == totals["breached"]
+    assert summary.no_contact == totals["no_contact"]
+    assert summary.unreviewed == totals["unreviewed"]
+    alerting = {r.incident_id for r in backlog.rows.alerting()}
+    assert alerting == {
+        r.incident_id
+        for r in backlog.rows
+        if r.band == "critical" or (r.minutes_to_breach is not None and r.minutes_to_breach < 0)
+    }
+    for n, row in enumerate(backlog.rows, start=1):
+        assert backlog.rows.rank_of(row.incident_id) == n
+    assert backlog.rows[-1:] == tuple(backlog.rows)[-1:]

@@ -78,7 +78,8 @@ def _board(snapshot, now):
 
 
 def _rebuilt(store: _Store, now: datetime):
-    states = [i.state_at(now) for i in store.logs.values() if i.state.is_open]
+    begun = [i for i in store.logs.values() if i.state.is_open and i.entries[0].at <= now]
+    states = [i.state_at(now) for i in begun]
     board = build_backlog(states, _contexts(None, states, now), PROFILE, now)
     return [(r.incident_id, r.score, r.band, r.actions) for r in board.rows], board.summary
 
@@ -161,27 +162,69 @@ def test_within_its_age_a_write_recounts_only_contexts_sharing_an_address():
     assert _board(snapshot, now) == _rebuilt(store, now)
 
 
+def test_a_call_logged_after_the_readers_time_waits_for_its_time_then_joins_the_board():
+    """Under surge a handler logs a call between a reader taking its time and reading the
+    store: the reader must not fail folding a log that has not begun yet at its time."""
+    store = _Store(_incident("A", 0))
+    cache = OpenSetCache(PROFILE)
+    reader_time = T0 + timedelta(minutes=10)
+    cache.snapshot(_Uow(store), reader_time, _contexts)
+    store.write(_incident("B", 10 + 1 / 60, "2 Low Road"))  # logged a second later
+
+    before = cache.snapshot(_Uow(store), reader_time, _contexts)
+    after = cache.snapshot(_Uow(store), reader_time + timedelta(seconds=2), _contexts)
+
+    assert [s.incident_id for s in before.states] == ["INC-A"]
+    assert before.valid_until == reader_time + timedelta(seconds=1)
+    assert [s.incident_id for s in after.states] == ["INC-A", "INC-B"]
+    assert _board(after, reader_time + timedelta(seconds=2)) == _rebuilt(
+        store, reader_time + timedelta(seconds=2)
+    )
+
+
+def test_a_dated_entry_coming_due_reloads_only_its_incident():
+    a, b = _incident("A", 0), _incident("B", 1, "2 Low Road")
+    later = T0 + timedelta(minutes=20)
+    a.record(ContactMade("spoke to caller"), later, "handler", T0 + timedelta(minutes=2))
+    store = _Store(a, b)
+    cache = OpenSetCache(PROFILE)
+    cache.snapshot(_Uow(store), T0 + timedelta(minutes=10), _contexts)
+    store.loaded.clear()
+
+    after = cache.snapshot(_Uow(store), later, _contexts)
+
+    assert store.loaded == ["INC-A"]
+    assert _board(after, later) == _rebuilt(store, later)
+
+
 ADDRESSES = ("1 High Street", "2 Low Road", "9 Elm Close")
 
 
 STEP = st.tuples(
-    st.sampled_from(("new", "close", "contact")), st.integers(0, 20), st.sampled_from(ADDRESSES)
+    st.sampled_from(("new", "ahead", "close", "contact")),
+    st.integers(0, 20),
+    st.sampled_from(ADDRESSES),
 )
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(STEP, min_size=1, max_size=12))
 def test_incremental_refreshes_give_the_board_a_full_rebuild_gives(steps):
-    """Any sequence of writes inside the contexts' age: the cached board equals a rebuild."""
+    """Any sequence of writes inside the contexts' age, some logged a few seconds after the
+    reader's time (as under concurrent intake): the cached board equals a rebuild."""
     store = _Store(_incident("A", 0), _incident("B", 1, "2 Low Road"))
     cache = OpenSetCache(PROFILE, max_age=timedelta(hours=1))
     now = T0 + timedelta(minutes=5)
     cache.snapshot(_Uow(store), now, _contexts)
     for n, (kind, pick, address) in enumerate(steps):
         now += timedelta(seconds=30)
-        open_ids = sorted(k for k, i in store.logs.items() if i.state.is_open)
-        if kind == "new" or not open_ids:
-            store.write(_incident(f"N{n}", (now - T0) / timedelta(minutes=1), address))
+        open_ids = sorted(
+            k for k, i in store.logs.items() if i.state.is_open and i.entries[0].at <= now
+        )
+        if kind in {"new", "ahead"} or not open_ids:
+            ahead = pick if kind == "ahead" else 0  # seconds after the reader's time
+            minute = (now - T0 + timedelta(seconds=ahead)) / timedelta(minutes=1)
+            store.write(_incident(f"N{n}", minute, address))
         else:
             target = store.logs[open_ids[pick % len(open_ids)]]
             entry = Closed("no-further-action") if kind == "close" else ContactMade("rang back")

@@ -114,11 +114,10 @@ def _risk(page: Page, view: IncidentView) -> dict[str, Any]:
                 "risk_withheld": True}  # fmt: skip
     backlog = page.application.backlog.current(page.actor)
     incident_id = IncidentId(view.state.incident_id)
-    ranks = {row.incident_id: i for i, row in enumerate(backlog.rows, start=1)}
     now = backlog.as_of
     return {
         "assessment": backlog.explain(incident_id),
-        "rank": ranks.get(incident_id),
+        "rank": backlog.rows.rank_of(incident_id),
         "total": len(backlog.rows),
         "countdown": attendance.minutes_to_breach(view.state, page.application.profile, now),
     }
