@@ -39,6 +39,7 @@ ContextsOf = Callable[
     [UnitOfWork, Sequence[IncidentState], datetime], dict[IncidentId, RiskContext]
 ]
 DEFAULT_MAX_AGE = timedelta(seconds=60)
+Keys = tuple[str | None, str | None]
 _TIME_COLUMNS = ("clock_start", "deadline", "arrived", "no_contact_from")
 
 
@@ -53,6 +54,7 @@ class OpenSnapshot:
     next_entry_at: datetime  # the first entry dated after folding: reload ``pending`` then
     pending: frozenset[IncidentId]  # incidents holding an entry dated after folding
     versions: Mapping[IncidentId, int]
+    keys: Mapping[IncidentId, Keys]  # each state's address key and caller reference
     states: tuple[IncidentState, ...]
     contexts: Mapping[IncidentId, RiskContext]
     features: RiskFeatures
@@ -124,17 +126,21 @@ class OpenSetCache:
         new_versions |= {i.incident_id: i.version for i in begun}
         states = [kept[i] for i in new_versions if i not in fresh] + list(fresh.values())
         states = [s for s in states if s.is_open]
+        old_keys = {} if old is None else old.keys
+        keys = {s.incident_id: old_keys.get(s.incident_id) or _keys(s) for s in states}
+        keys |= {i: _keys(state) for i, state in fresh.items()}  # a change may move them
+        recounted: set[IncidentId] | None = None  # None: every context was counted afresh
         if old is not None and now < old.counted_until:  # recount only what a change touched
             gone = [state for i, state in kept.items() if i not in versions or i in stale]
             touched = [*fresh.values(), *gone]  # new or changed, as they are and as they were
-            contexts = _recounted(
-                uow, states, touched, old.contexts, now=now, contexts_of=contexts_of
+            contexts, recounted = _recounted(
+                uow, states, touched, old.contexts, keys, now=now, contexts_of=contexts_of
             )
             counted_until = old.counted_until
         else:
             contexts = contexts_of(uow, states, now)
             counted_until = now + self._max_age
-        features = self._features(states, contexts, old, set(fresh))
+        features = self._features(states, contexts, old, set(fresh), recounted)
         later = {i.incident_id: [e.at for e in i.entries if e.at > now] for i in loaded}
         pending = {i for i, times in later.items() if times}
         carried = set() if old is None else old.pending - due - set(stale)
@@ -145,7 +151,7 @@ class OpenSetCache:
         )
         return OpenSnapshot(
             marker, now, min(counted_until, next_entry), counted_until, next_entry,
-            frozenset(pending | carried), new_versions, tuple(states), contexts, features,
+            frozenset(pending | carried), new_versions, keys, tuple(states), contexts, features,
         )  # fmt: skip
 
     def _features(
@@ -154,15 +160,21 @@ class OpenSetCache:
         contexts: Mapping[IncidentId, RiskContext],
         old: OpenSnapshot | None,
         refolded: set[IncidentId],
+        recounted: set[IncidentId] | None,
     ) -> RiskFeatures:
-        """Feature rows reused where neither the state nor its context changed."""
+        """Feature rows reused where neither the state nor its context changed (contexts
+        are compared only where they were recounted, or everywhere after a full count)."""
         if old is None:
             return features_of(states, contexts, self._profile)
         row_of = {incident_id: n for n, incident_id in enumerate(old.features.incident_ids)}
+        compare = set(row_of) if recounted is None else recounted
         reusable = [
             s.incident_id not in refolded
             and s.incident_id in row_of
-            and old.contexts.get(s.incident_id) == contexts.get(s.incident_id)
+            and (
+                s.incident_id not in compare
+                or old.contexts.get(s.incident_id) == contexts.get(s.incident_id)
+            )
             for s in states
         ]
         redo = features_of(
@@ -171,7 +183,7 @@ class OpenSetCache:
         return _merge(old.features, row_of, states, reusable, redo)
 
 
-def _keys(state: IncidentState) -> tuple[str | None, str | None]:
+def _keys(state: IncidentState) -> Keys:
     return state.location.address_key or None, state.opened.caller.person_ref or None
 
 
@@ -180,25 +192,30 @@ def _recounted(
     states: Sequence[IncidentState],
     touched: Sequence[IncidentState],
     old: Mapping[IncidentId, RiskContext],
+    keys: Mapping[IncidentId, Keys],
     *,
     now: datetime,
     contexts_of: ContextsOf,
-) -> dict[IncidentId, RiskContext]:
+) -> tuple[dict[IncidentId, RiskContext], set[IncidentId]]:
     """Old contexts, recounted for every open incident sharing an address or caller with
-    a touched one (new, changed or closed), and for any incident without a context yet."""
+    a touched one (new, changed or closed), and for any incident without a context yet;
+    with the ids recounted."""
     addresses = {a for a, _ in map(_keys, touched) if a}
     people = {p for _, p in map(_keys, touched) if p}
     redo = [
         s for s in states
-        if s.incident_id not in old or _keys(s)[0] in addresses or _keys(s)[1] in people
+        if s.incident_id not in old
+        or keys[s.incident_id][0] in addresses
+        or keys[s.incident_id][1] in people
     ]  # fmt: skip
     recounted = contexts_of(uow, redo, now) if redo else {}
-    return {
+    contexts = {
         s.incident_id: recounted[s.incident_id]
         if s.incident_id in recounted
         else old[s.incident_id]
         for s in states
     }
+    return contexts, set(recounted)
 
 
 def _merge(
