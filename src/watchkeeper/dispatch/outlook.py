@@ -5,8 +5,10 @@ milliseconds, far more than ranking the board. So the outlook is computed once p
 and shared: it is keyed on the incident log's change marker (the one the backlog cache
 uses) and the unit register's, and kept for at most ``max_age`` (forecasts count down in
 minutes, so a few seconds' age is invisible). A reader that must not wait (the board)
-takes the last outlook while a fresh one is computed in the background; a reader that acts
-on it (accepting a recommendation, the API) waits for the current one.
+takes the last outlook while a fresh one is computed in the background, and starts that
+computation at most once every ``min_interval``: under a surge the log changes several
+times a second, and recomputing after each change would keep a core busy; a reader that
+acts on it (accepting a recommendation, the API) waits for the current one.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ LOG = logging.getLogger("watchkeeper.dispatch")
 # The forecast counts down in minutes and the board refreshes every few seconds: an outlook
 # this old is still right to the minute the screen shows (assumed; force-editable).
 DEFAULT_MAX_AGE = timedelta(seconds=10)
+# Background recomputations for the board start at most this often (assumed; force-editable
+# through the service): the board says how old the outlook it shows is.
+DEFAULT_MIN_INTERVAL = timedelta(seconds=5)
 
 Key = tuple[int, tuple[int, int]]  # (incident log change marker, unit register marker)
 
@@ -108,8 +113,11 @@ def compute_outlook(
 class OutlookCache:
     """One shared outlook; single-flight refresh, in the caller's thread or the background."""
 
-    def __init__(self, max_age: timedelta = DEFAULT_MAX_AGE) -> None:
+    def __init__(
+        self, max_age: timedelta = DEFAULT_MAX_AGE, min_interval: timedelta = DEFAULT_MIN_INTERVAL
+    ) -> None:
         self.max_age = max_age
+        self.min_interval = min(min_interval, max_age)
         self._latest: DispatchOutlook | None = None
         self._build_lock = threading.Lock()
         self._state_lock = threading.Lock()
@@ -130,6 +138,8 @@ class OutlookCache:
             return latest
         if wait or latest is None:
             return self._refresh(key, now, build)
+        if latest.as_of <= now < latest.as_of + self.min_interval:
+            return latest  # recomputed moments ago: the next reader after the interval asks
         self._refresh_in_background(key, now, build)
         return latest
 

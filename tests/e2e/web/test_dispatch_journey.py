@@ -30,7 +30,9 @@ def test_a_dispatcher_accepts_a_recommended_unit_and_the_log_says_why(
     browser: Any, base_url: str, screenshots: Path
 ) -> None:
     page = _sign_in(browser, base_url, "dispatcher")
-    assert page.get_by_role("columnheader", name="Breach outlook").is_visible()
+    header = page.get_by_role("columnheader", name="Breach outlook")
+    header.wait_for(state="visible")  # the live table is swapped in every few seconds
+    assert header.is_visible()
     picked = page.locator("tr.row:has(.unit-pick)").first
     incident = str(picked.get_attribute("data-incident"))
     unit = picked.locator(".unit-pick").inner_text().split(",")[0].strip()

@@ -273,11 +273,17 @@ def test_the_outlook_is_computed_once_per_change_and_again_after_a_write(wired):
 
 
 def test_the_board_is_given_the_last_outlook_while_a_fresh_one_is_computed(wired):
-    application, _ = wired
+    application, clock = wired
     application.dispatch.register(DISPATCHER, car())
     first = application.dispatch.outlook(DISPATCHER)
     log(application)
 
+    moments_later = application.dispatch.outlook(DISPATCHER, wait=False)
+    application.dispatch.cache.settle()
+    assert moments_later is first  # within the interval: not even recomputed
+    assert application.dispatch.cache.latest is first
+
+    clock.advance(application.dispatch.cache.min_interval)
     stale = application.dispatch.outlook(DISPATCHER, wait=False)
     application.dispatch.cache.settle()
 

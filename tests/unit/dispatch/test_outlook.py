@@ -50,8 +50,9 @@ def test_a_reader_that_may_not_wait_gets_the_last_outlook_while_the_next_is_buil
         release.wait(5)
         return outlook((2, (0, 0)))
 
-    given = cache.get((2, (0, 0)), NOW, slow_build, wait=False)
-    also = cache.get((2, (0, 0)), NOW, slow_build, wait=False)  # one refresh at a time
+    later = NOW + cache.min_interval
+    given = cache.get((2, (0, 0)), later, slow_build, wait=False)
+    also = cache.get((2, (0, 0)), later, slow_build, wait=False)  # one refresh at a time
     release.set()
     cache.settle()
 
@@ -67,6 +68,29 @@ def test_a_failing_background_build_leaves_the_last_outlook_in_place():
     def broken():
         raise RuntimeError("store unreachable")
 
-    assert cache.get((2, (0, 0)), NOW, broken, wait=False) is first
+    assert cache.get((2, (0, 0)), NOW + cache.min_interval, broken, wait=False) is first
     cache.settle()
     assert cache.latest is first
+
+
+def test_a_board_reader_starts_a_recomputation_at_most_once_per_interval():
+    """Under a surge the log changes several times a second: the board keeps the outlook
+    computed moments ago instead of recomputing after every change."""
+    cache = OutlookCache(timedelta(seconds=10), min_interval=timedelta(seconds=5))
+    first = cache.get((1, (0, 0)), NOW, lambda: outlook((1, (0, 0))), wait=True)
+    built = []
+
+    def build():
+        built.append(1)
+        return outlook((len(built) + 1, (0, 0)), NOW + timedelta(seconds=5))
+
+    for second in range(5):  # a change every second, within the interval
+        key = (second + 2, (0, 0))
+        assert cache.get(key, NOW + timedelta(seconds=second), build, wait=False) is first
+    cache.settle()
+    assert built == []
+    cache.get((9, (0, 0)), NOW + timedelta(seconds=5), build, wait=False)
+    cache.settle()
+    assert built == [1]
+    acting = cache.get((10, (0, 0)), NOW + timedelta(seconds=5), build, wait=True)
+    assert acting.key == (3, (0, 0)) and built == [1, 1]  # one who acts waits for a fresh one
