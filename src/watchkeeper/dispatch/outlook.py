@@ -35,8 +35,8 @@ LOG = logging.getLogger("watchkeeper.dispatch")
 # The forecast counts down in minutes and the board refreshes every few seconds: an outlook
 # this old is still right to the minute the screen shows (assumed; force-editable).
 DEFAULT_MAX_AGE = timedelta(seconds=10)
-# Background recomputations for the board start at most this often (assumed; force-editable
-# through the service): the board says how old the outlook it shows is.
+# Background recomputations for the board start at most this often (an engineering choice,
+# not a policy threshold; OutlookCache takes another): the board shows the outlook's time.
 DEFAULT_MIN_INTERVAL = timedelta(seconds=5)
 
 Key = tuple[int, tuple[int, int]]  # (incident log change marker, unit register marker)
