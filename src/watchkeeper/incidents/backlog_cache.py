@@ -51,8 +51,8 @@ class OpenSnapshot:
     built_at: datetime
     valid_until: datetime  # the earlier of counted_until and next_entry_at
     counted_until: datetime  # contexts recounted for the whole open set by then
-    next_entry_at: datetime  # the first entry dated after folding: reload ``pending`` then
-    pending: frozenset[IncidentId]  # incidents holding an entry dated after folding
+    next_entry_at: datetime  # the first entry dated after folding: reload what is due then
+    pending: Mapping[IncidentId, datetime]  # incidents with entries dated after folding: when
     versions: Mapping[IncidentId, int]
     keys: Mapping[IncidentId, Keys]  # each state's address key and caller reference
     states: tuple[IncidentState, ...]
@@ -60,7 +60,9 @@ class OpenSnapshot:
     features: RiskFeatures
 
     def serves(self, marker: int, now: datetime) -> bool:
-        return marker == self.marker and self.built_at <= now < self.valid_until
+        """Whether this snapshot answers a reader at ``now``; a reader whose time was taken
+        a moment before the snapshot was built is answered by it too (it is newer)."""
+        return marker == self.marker and now < self.valid_until
 
 
 class OpenSetCache:
@@ -101,7 +103,10 @@ class OpenSetCache:
         if old is not None and old.serves(marker, now):
             return old
         if old is not None and now < old.built_at:
-            old = None  # time went backwards: start over
+            # Readers take their time before queueing for the lock, so one may arrive with a
+            # time earlier than the snapshot another reader has just built: the live board
+            # never goes back in time, so fold at the snapshot's time (not start over).
+            now = old.built_at
         self._snapshot = self._refresh(uow, marker, now, old, contexts_of)
         self.refreshes += 1
         return self._snapshot
@@ -117,7 +122,8 @@ class OpenSetCache:
         versions = uow.incidents.open_versions()
         kept = {} if old is None else {s.incident_id: s for s in old.states}
         known = {} if old is None else old.versions
-        due = old.pending if old is not None and now >= old.next_entry_at else frozenset()
+        waiting = {} if old is None else old.pending
+        due = {i for i, at in waiting.items() if at <= now}  # a dated entry now applies
         stale = [i for i, v in versions.items() if i not in kept or known[i] != v or i in due]
         loaded = [i for i in uow.incidents.load_many(stale) if i.state.is_open]
         begun = [i for i in loaded if i.entries[0].at <= now]  # opened by now
@@ -142,16 +148,13 @@ class OpenSetCache:
             counted_until = now + self._max_age
         features = self._features(states, contexts, old, set(fresh), recounted)
         later = {i.incident_id: [e.at for e in i.entries if e.at > now] for i in loaded}
-        pending = {i for i, times in later.items() if times}
-        carried = set() if old is None else old.pending - due - set(stale)
-        next_entry = min(
-            [t for times in later.values() for t in times]
-            + ([old.next_entry_at] if carried and old is not None else []),
-            default=datetime.max.replace(tzinfo=now.tzinfo),
-        )
+        reloaded = {i.incident_id for i in loaded} | set(stale)
+        pending = {i: at for i, at in waiting.items() if i not in reloaded and i not in due}
+        pending |= {i: min(times) for i, times in later.items() if times}
+        next_entry = min(pending.values(), default=datetime.max.replace(tzinfo=now.tzinfo))
         return OpenSnapshot(
             marker, now, min(counted_until, next_entry), counted_until, next_entry,
-            frozenset(pending | carried), new_versions, keys, tuple(states), contexts, features,
+            pending, new_versions, keys, tuple(states), contexts, features,
         )  # fmt: skip
 
     def _features(

@@ -97,6 +97,7 @@ class BacklogService:
         if self.cache is None:
             return self._build(now, filters)
         snap = self.cache.snapshot_from(self._uow, now, self._contexts)
+        now = max(now, snap.built_at)  # a snapshot built a moment after this reader's time
         shared = self._shared(snap, now, filters)
         if shared is not None:
             return shared

@@ -183,18 +183,45 @@ def test_a_call_logged_after_the_readers_time_waits_for_its_time_then_joins_the_
 
 
 def test_a_dated_entry_coming_due_reloads_only_its_incident():
-    a, b = _incident("A", 0), _incident("B", 1, "2 Low Road")
+    a, b, c = _incident("A", 0), _incident("B", 1, "2 Low Road"), _incident("C", 2, "9 Elm")
     later = T0 + timedelta(minutes=20)
     a.record(ContactMade("spoke to caller"), later, "handler", T0 + timedelta(minutes=2))
-    store = _Store(a, b)
-    cache = OpenSetCache(PROFILE)
+    much_later = T0 + timedelta(minutes=50)
+    c.record(ContactMade("rang back"), much_later, "handler", T0 + timedelta(minutes=2))
+    store = _Store(a, b, c)
+    cache = OpenSetCache(PROFILE, max_age=timedelta(hours=2))
     cache.snapshot(_Uow(store), T0 + timedelta(minutes=10), _contexts)
     store.loaded.clear()
 
     after = cache.snapshot(_Uow(store), later, _contexts)
-
-    assert store.loaded == ["INC-A"]
+    assert store.loaded == ["INC-A"]  # C's entry is still to come: not reloaded yet
+    assert after.valid_until == much_later
     assert _board(after, later) == _rebuilt(store, later)
+
+    store.loaded.clear()
+    last = cache.snapshot(_Uow(store), much_later, _contexts)
+    assert store.loaded == ["INC-C"]
+    assert _board(last, much_later) == _rebuilt(store, much_later)
+
+
+def test_a_reader_whose_time_was_taken_before_the_snapshot_is_served_without_a_reload():
+    """Readers take their time, then queue for the lock: one may arrive with a time a moment
+    before the snapshot another has just built. It must not reload the whole open set."""
+    a, b = _incident("A", 0), _incident("B", 1, "2 Low Road")
+    store = _Store(a, b)
+    cache = OpenSetCache(PROFILE)
+    built = cache.snapshot(_Uow(store), T0 + timedelta(minutes=10, seconds=1), _contexts)
+    store.loaded.clear()
+    earlier = T0 + timedelta(minutes=10)
+
+    same = cache.snapshot(_Uow(store), earlier, _contexts)
+    store.write(_incident("C", 9, "9 Elm Close"))
+    after_write = cache.snapshot(_Uow(store), earlier, _contexts)
+
+    assert same is built and cache.refreshes == 2
+    assert store.loaded == ["INC-C"]  # only the new incident, not the whole open set
+    assert after_write.built_at == built.built_at  # the live board never goes back in time
+    assert _board(after_write, built.built_at) == _rebuilt(store, built.built_at)
 
 
 ADDRESSES = ("1 High Street", "2 Low Road", "9 Elm Close")
