@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run board test check lint typecheck imports bench reliability clean demo
+.PHONY: run board test check lint typecheck imports bench reliability fuzz clean demo
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,15 @@ reliability: $(STAMP)
 	WATCHKEEPER_SECURITY_REPORT=artifacts/security-probes.jsonl \
 	$(BIN)/python -m pytest -q -s tests/integration/reliability tests/integration/persistence/test_backup.py \
 	tests/integration/security
+	$(MAKE) fuzz
+
+# Coverage-guided fuzzing (atheris): every harness in fuzz/ for FUZZ_SECONDS each. The corpus
+# grows in artifacts/fuzz/<harness>/ between runs; an input that breaks a contract is kept there.
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	WATCHKEEPER_REQUIRE_FUZZ=1 WATCHKEEPER_FUZZ_SECONDS=$(FUZZ_SECONDS) WATCHKEEPER_FUZZ_DIR=artifacts/fuzz \
+	WATCHKEEPER_FUZZ_REPORT=artifacts/fuzz-tally.jsonl \
+	$(BIN)/python -m pytest -q -s tests/integration/security/test_atheris_fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -40,8 +40,11 @@ from watchkeeper.organised_crime.services import SocRegister
 from watchkeeper.persistence import schema
 from watchkeeper.persistence.cad_import.service import CadImports
 from watchkeeper.persistence.engine import create_engine_for
+from watchkeeper.persistence.entry_sealing import attach_field_keys
+from watchkeeper.persistence.field_crypto import FieldKeyring
 from watchkeeper.persistence.findings_store import SqlFindingsUnitOfWork
 from watchkeeper.persistence.safeguarding_lookup import SqlDashClosureGuard, SqlSafeguardingLookup
+from watchkeeper.persistence.simulation_demand import SqlLoggedIncidents
 from watchkeeper.persistence.soc_store import SqlArmedUnitOfWork, SqlSocUnitOfWork
 from watchkeeper.persistence.uow import SqlImportUnitOfWork, SqlUnitOfWork
 from watchkeeper.safeguarding.duty_plan import default_duty_plan
@@ -50,6 +53,7 @@ from watchkeeper.safeguarding.policy import SafeguardingPolicy
 from watchkeeper.safeguarding.policy import default_policy as default_safeguarding_policy
 from watchkeeper.safeguarding.services import RegisterContext, Safeguarding
 from watchkeeper.settings import Settings, load_force_profile, settings_from_env
+from watchkeeper.simulation.demand import StoreDemand
 
 
 @dataclass
@@ -88,6 +92,16 @@ class Application:
             partial(SqlUnitOfWork, self.engine, self.signer, immediate=True),
         )
 
+    def simulation_demand(self) -> StoreDemand:
+        """Issue 4: the store's incidents of a window as simulator demand (role-checked,
+        audited; the trace it returns holds no personal data)."""
+        return StoreDemand(
+            SqlLoggedIncidents(self.engine),
+            self.clock,
+            (self.profile, parse_dispatch_config(bundled_dispatch_document())),
+            partial(SqlUnitOfWork, self.engine, self.signer, immediate=True),
+        )
+
     def indicator_values(
         self, start: datetime, end: datetime, keys: Iterable[str] | None = None
     ) -> dict[str, IndicatorValue]:
@@ -98,7 +112,9 @@ class Application:
 
         backend = StoreBackend.from_engine(self.engine)
         try:
-            return compute_indicators(backend, start, end, keys, profile=self.profile)
+            return compute_indicators(
+                backend, start, end, keys, profile=self.profile, as_of=self.clock.now()
+            )
         finally:
             backend.close()
 
@@ -165,13 +181,15 @@ def build(
 ) -> Application:
     """Wire the application from settings (the environment when None).
 
-    Reads (or creates, 0600) the audit key file named by the settings.
+    Reads (or creates, 0600) the audit key file named by the settings; the field key file
+    is read (or created) on first use, to seal personal fields of incident log entries.
     """
     settings = settings or settings_from_env()
     clock = clock or SystemClock()
     profile = load_force_profile(settings.force_profile_path)
     signer = AuditSigner(load_or_create_key(settings.audit_key_file))
     engine = create_engine_for(settings.database_url)
+    attach_field_keys(engine, FieldKeyring(settings.field_key_file))  # issue 8 part 6
     uow_factory = partial(SqlUnitOfWork, engine, signer)
     # Read-then-write units take SQLite's write lock up front (see SqlUnitOfWork).
     writer_factory = partial(SqlUnitOfWork, engine, signer, immediate=True)

@@ -16,8 +16,8 @@ Environment variables (all optional):
   assumed defaults: no national standard is cited).
 - ``WATCHKEEPER_SESSION_IDLE_MINUTES`` / ``_SESSION_ABSOLUTE_HOURS``: a session ends after
   this long unused, and at the latest this long after sign-in (30 / 12, assumed: one shift).
-- ``WATCHKEEPER_FIELD_KEY_FILE``: the keys that encrypt sensitive fields (victim details),
-  kept outside the database (default ``watchkeeper-fields.key``; created 0600 if absent).
+- ``WATCHKEEPER_FIELD_KEY_FILE``: the keys that encrypt sensitive fields (victim details,
+  the personal fields of incident log entries), kept outside the database (default ``watchkeeper-fields.key``; created 0600 if absent).
 - ``WATCHKEEPER_RETENTION_FILE``: a MoPI review configuration TOML (default: the bundled
   ``retention.toml``).
 """

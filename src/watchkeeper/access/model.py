@@ -77,6 +77,9 @@ class Permission(StrEnum):
     SCPO_MANAGE = "scpo.manage"  # consideration decisions, orders, checks, breaches
     ARMED_ANALYSIS = "armed.analysis"  # attendance-time analysis (no personal data shown)
     ARMED_RECORD = "armed.record"  # load deployments from the incident log and ARV data
+    # issue 4: the simulator replays incidents logged in a window (read audited; the trace
+    # it builds holds no personal data)
+    SIMULATION_REPLAY = "simulation.replay"
 
 
 P = Permission
@@ -133,8 +136,15 @@ MATRIX[Role.SUPERVISOR] |= {P.ASSESSMENT_READ, P.FINDINGS_DECIDE}
 # analysis is for the firearms commander (the APSTRA review) and the performance analyst;
 # both may load deployments from the incident log and ARV data.
 MATRIX[Role.SOC_OFFICER] |= {P.SOC_READ, P.SOC_MANAGE, P.SCPO_MANAGE}
+# Adding an OCG member checks the nominal index first (match suggestions, or a new nominal
+# the officer confirms), so the SOC officer reads and files people on the index too.
+MATRIX[Role.SOC_OFFICER] |= {P.PEOPLE_READ, P.PEOPLE_MANAGE}
 MATRIX[Role.FIREARMS_COMMANDER] |= {P.ARMED_ANALYSIS, P.ARMED_RECORD}
 MATRIX[Role.ANALYST] |= {P.ARMED_ANALYSIS, P.ARMED_RECORD}
+# Issue 4: the demand-versus-capacity simulator replays the store's own demand for the
+# performance analyst and the control-room supervisor (who plans the shifts).
+MATRIX[Role.ANALYST] |= {P.SIMULATION_REPLAY}
+MATRIX[Role.SUPERVISOR] |= {P.SIMULATION_REPLAY}
 
 
 @dataclass(frozen=True, slots=True)

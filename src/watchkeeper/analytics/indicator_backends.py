@@ -3,7 +3,8 @@
 Each backend gives the same two canonical relations (``incident_facts.py``) as Ibis tables
 and says which source tables exist, so a capability that has not landed reports no data.
 The Parquet layout (``incidents.parquet``, ``entry_facts.parquet``, one file per other
-table) is written by ``persistence/analytics_export.py``; DuckDB reads it through Arrow-
+table; SCPO orders as ``scpo_orders.parquet`` and ``scpo_checks.parquet``, lifted from their
+documents on the store in SQL) is written by ``persistence/analytics_export.py``; DuckDB reads it through Arrow-
 free ``read_parquet`` (no extension download is needed for Parquet).
 """
 
@@ -23,11 +24,44 @@ from watchkeeper.kernel.errors import ConfigurationError
 
 INCIDENT_COLUMNS = ("id", "logged_at", "closed_at", "grade", "area")
 
+# SCPO orders keep their check interval and compliance checks inside the JSON document
+# (``persistence/tables_soc.py``). The indicators read two plain relations instead — the
+# same columns the Parquet extract writes (``persistence/analytics_export.py``) — lifted out
+# in SQL on the store: JSON arrays have no portable Ibis form, so each store dialect has its
+# own statement here, and the indicator definition itself stays one expression.
+SCPO_ORDER_SCHEMA = ibis.schema(
+    {"order_id": "string", "starts_on": "date", "ends_on": "date", "check_interval_days": "int64"}
+)
+SCPO_CHECK_SCHEMA = ibis.schema({"order_id": "string", "done_on": "date"})
+_LIFTED_SQL: dict[str, dict[str, str]] = {
+    "sqlite": {
+        "scpo_orders": "SELECT o.order_id AS order_id, o.starts_on AS starts_on, "
+        "o.ends_on AS ends_on, CAST(o.document ->> '$.check_interval_days' AS INTEGER) "
+        "AS check_interval_days FROM scpo_orders AS o",
+        "scpo_checks": "SELECT o.order_id AS order_id, c.value ->> '$.done_on' AS done_on "
+        "FROM scpo_orders AS o, json_each(o.document, '$.checks') AS c",
+    },
+    "postgresql": {
+        "scpo_orders": "SELECT o.order_id AS order_id, o.starts_on AS starts_on, "
+        "o.ends_on AS ends_on, CAST(CAST(o.document AS JSON) ->> 'check_interval_days' AS "
+        "BIGINT) AS check_interval_days FROM scpo_orders AS o",
+        "scpo_checks": "SELECT o.order_id AS order_id, CAST(c.value ->> 'done_on' AS DATE) "
+        "AS done_on FROM scpo_orders AS o CROSS JOIN LATERAL "
+        "JSON_ARRAY_ELEMENTS(CAST(o.document AS JSON) -> 'checks') AS c(value)",
+    },
+}
+# SQLite runs in process, so a statement more costs nothing worth batching for.
+SQLITE_UNION_LIMIT = 4
+_LIFTED_SCHEMAS = {"scpo_orders": SCPO_ORDER_SCHEMA, "scpo_checks": SCPO_CHECK_SCHEMA}
+
 
 class IndicatorBackend(Protocol):
     """An engine holding the incident relations, able to run Ibis expressions."""
 
     name: str
+    # Most parts one statement may union (None: all). SQLite 3.40's parser has a fixed
+    # stack, which the schedule indicators' calendar arithmetic fills in a few parts.
+    union_limit: int | None
 
     def relations(self) -> tuple[ir.Table, ir.Table]: ...
 
@@ -44,6 +78,7 @@ class StoreBackend:
 
     con: BaseBackend
     name: str
+    union_limit: int | None = None
 
     @classmethod
     def from_engine(cls, engine: sa.Engine) -> StoreBackend:
@@ -51,7 +86,7 @@ class StoreBackend:
         if url.get_backend_name() == "sqlite":
             if not url.database or url.database == ":memory:":
                 raise ConfigurationError("indicators need a file-backed SQLite store")
-            return cls(ibis.sqlite.connect(url.database), "sqlite")
+            return cls(ibis.sqlite.connect(url.database), "sqlite", SQLITE_UNION_LIMIT)
         if url.get_backend_name() == "postgresql":
             con = ibis.postgres.connect(
                 host=url.host or "localhost",
@@ -68,9 +103,14 @@ class StoreBackend:
         return incidents, entry_facts_from_log(self.con.table("incident_entries"))
 
     def present_tables(self) -> frozenset[str]:
-        return frozenset(self.con.list_tables())
+        tables = set(self.con.list_tables())
+        if "scpo_orders" in tables:
+            tables.add("scpo_checks")  # lifted from the orders' documents
+        return frozenset(tables)
 
     def table(self, name: str) -> ir.Table:
+        if name in _LIFTED_SCHEMAS:
+            return self.con.sql(_LIFTED_SQL[self.name][name], schema=_LIFTED_SCHEMAS[name])
         return self.con.table(name)
 
     def execute(self, expr: ir.Table) -> Any:
@@ -87,6 +127,7 @@ class _ParquetBackend:
     folder: Path
     con: BaseBackend
     name: str
+    union_limit: int | None = None
     _tables: dict[str, ir.Table] = field(default_factory=dict)
 
     def _table(self, stem: str) -> ir.Table:

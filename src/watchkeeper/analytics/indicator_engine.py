@@ -8,6 +8,7 @@ definition needs configuration the force lacks, or whose period has no rows repo
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 from watchkeeper.analytics.incident_facts import FactSettings, incident_facts
 from watchkeeper.analytics.indicator_backends import IndicatorBackend
@@ -33,6 +35,8 @@ from watchkeeper.incidents.policy import ForceProfile, parse_force_profile
 from watchkeeper.kernel.clock import ensure_utc
 from watchkeeper.kernel.errors import InputError
 from watchkeeper.organised_crime.config import OrganisedCrimePolicy, load_policy
+from watchkeeper.safeguarding.missing import MissingRisk
+from watchkeeper.safeguarding.policy import SafeguardingPolicy, default_policy
 
 _Window = tuple[datetime, datetime]
 
@@ -53,11 +57,17 @@ def compute_indicators(
     *,
     profile: ForceProfile | None = None,
     soc_policy: OrganisedCrimePolicy | None = None,
+    safeguarding_policy: SafeguardingPolicy | None = None,
+    as_of: datetime | None = None,
 ) -> dict[str, IndicatorValue]:
     """Every requested indicator for [period_start, period_end) on ``backend``.
 
     ``profile`` is the force profile (targets, areas, markers; default: the bundled one);
-    ``soc_policy`` the organised-crime policy (lifecycle states; default: bundled).
+    ``soc_policy`` the organised-crime policy (lifecycle states, band weights, SCPO check
+    grace; default: bundled); ``safeguarding_policy`` the safeguarding rules (missing-person
+    review intervals, the s85 re-notification clock; default: bundled). ``as_of`` is the
+    measurement time: when it falls inside the period, scheduled actions (reviews, visits,
+    notifications, checks) not yet due by then are not counted as missed.
     Raises InputError for an unknown key or a period that does not move forward.
     """
     start, end = ensure_utc(period_start), ensure_utc(period_end)
@@ -67,13 +77,10 @@ def compute_indicators(
     present = backend.present_tables()
     period = Period(int(start.timestamp()), int(end.timestamp()))
     settings = FactSettings.from_profile(profile or default_profile())
-    soc = soc_policy or load_policy()
-    registers = register_queries(
-        RegisterSettings(
-            tuple(sorted(soc.lifecycle.owner_required)),
-            tuple(sorted(soc.lifecycle.counts_for_caseload)),
-        )
-    )
+    rules = register_settings(soc_policy or load_policy(), safeguarding_policy or default_policy())
+    if as_of is not None:
+        rules = dataclasses.replace(rules, as_of_s=int(ensure_utc(as_of).timestamp()))
+    registers = register_queries(rules)
     out: dict[str, IndicatorValue] = {}
     runnable: list[str] = []
     for key, definition in defs.items():
@@ -95,6 +102,29 @@ def compute_indicators(
     elif on_registers:
         out.update(_run_all(backend, on_registers, period, (start, end)))
     return {key: out[key] for key in defs}
+
+
+def register_settings(
+    soc: OrganisedCrimePolicy, safeguarding: SafeguardingPolicy
+) -> RegisterSettings:
+    """The register indicators' rules, read from the two registers' policies (which cite sources)."""
+    reviews = safeguarding.missing.review_hours
+    nfa = safeguarding.offenders.no_fixed_abode
+    # "within N days beginning with" the last notification: that day is day 1 (SOA 2003)
+    nfa_days = nfa.days - 1 if nfa.counting == "beginning-with" else nfa.days
+    return RegisterSettings(
+        owner_required_states=tuple(sorted(soc.lifecycle.owner_required)),
+        caseload_states=tuple(sorted(soc.lifecycle.counts_for_caseload)),
+        band_weights=tuple(sorted(soc.caseload.band_weights.items())),
+        scpo_check_grace_days=soc.scpo.check_grace_days,
+        soc_timezone=soc.timezone.key,
+        missing_review_seconds=tuple(
+            (risk.value, round(reviews[risk.config_key] * 3600)) for risk in MissingRisk
+        ),
+        renotify_months=12 * safeguarding.offenders.annual_years,
+        renotify_no_fixed_abode_days=nfa_days,
+        safeguarding_timezone=safeguarding.timezone.key,
+    )
 
 
 def _requested(keys: Iterable[str] | None) -> dict[str, IndicatorDefinition]:
@@ -122,10 +152,8 @@ def _not_computable(
     if definition.key == "evidence_at_risk_late_attendance" and settings.evidence_marker is None:
         return "the force profile defines no 'evidence-at-risk' marker, so evidence at risk is not recorded"
     if definition.key not in QUERIES and definition.key not in registers:
-        return (
-            "not computed yet: its rule needs the register's schedule logic, which has no "
-            f"query over {', '.join(definition.source_tables)}"
-        )
+        # A definition registered without a query: reported honestly rather than guessed.
+        return f"no query is defined for it over {', '.join(definition.source_tables)}"
     return None
 
 
@@ -150,16 +178,31 @@ def _run_all(
     out: dict[str, IndicatorValue] = {}
     if ratios:
         parts = [_ratio_part(k, r, src, period) for k, (r, src) in ratios.items()]
-        rows = backend.execute(ibis.union(*parts, distinct=False))
+        rows = _execute_union(backend, parts)
         found = {str(r.key): r for r in rows.itertuples(index=False)}
         for key, (ratio, _) in ratios.items():
             out[key] = _ratio_value(key, ratio, found.get(key), window)
     if quantiles:
         parts = [_quantile_part(k, q, src, period) for k, (q, src) in quantiles.items()]
-        rows = backend.execute(ibis.union(*parts, distinct=False))
+        rows = _execute_union(backend, parts)
         for key, (quantile, _) in quantiles.items():
             out[key] = _quantile_value(key, quantile, rows[rows["key"] == key], window)
     return out
+
+
+def _execute_union(backend: IndicatorBackend, parts: list[ir.Table]) -> Any:
+    """The parts' rows, in as few statements as the backend takes (``union_limit`` parts each)."""
+    size = backend.union_limit or len(parts)
+    frames = [backend.execute(_union_all(parts[i : i + size])) for i in range(0, len(parts), size)]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _union_all(parts: list[ir.Table]) -> ir.Table:
+    """UNION ALL of ``parts`` as a balanced tree (it nests log2(n) deep, not n)."""
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return ibis.union(_union_all(parts[:middle]), _union_all(parts[middle:]), distinct=False)
 
 
 def _ratio_part(key: str, query: Ratio, source: Any, period: Period) -> ir.Table:
@@ -204,7 +247,7 @@ def _ratio_value(key: str, query: Ratio, row: Any, window: _Window) -> Indicator
         note = f"{int(num)} of {int(den)} logged by the period end"
         return IndicatorValue(key, start, end, num, num, den, "ok", note)
     if query.per is not None:
-        note = f"{int(num)} {query.per[0]} over {int(den)} {query.per[1]}"
+        note = f"{num:g} {query.per[0]} over {int(den)} {query.per[1]}"
         return IndicatorValue(key, start, end, num / den, num, den, "ok", note)
     value = query.scale * num / den
     return IndicatorValue(
@@ -223,4 +266,4 @@ def _quantile_value(key: str, query: Quantile, rows: Any, window: _Window) -> In
     return IndicatorValue(key, start, end, value, None, float(n), "ok", f"over {n} incidents")
 
 
-__all__ = ["compute_indicators", "default_profile"]
+__all__ = ["compute_indicators", "default_profile", "register_settings"]

@@ -22,6 +22,9 @@ class ArmedPolicy:
     min_group_size: int
     slowest_count: int
     sources: dict[str, Provenance]
+    # The unit skill code that marks an armed response vehicle in the unit register, used to
+    # derive deployments from the incident log (``armed_policing.derivation``).
+    arv_skill: str = "arv"
 
     def expected_minutes(self, area: str) -> float:
         return self.area_minutes.get(area, self.default_minutes)
@@ -61,6 +64,12 @@ def parse_policy(doc: dict[str, Any]) -> ArmedPolicy:
         raise ConfigurationError("armed-policing policy: 'expectation.areas' must be a table")
     areas = {str(k): _positive(areas_raw, k, "expectation.areas") for k in areas_raw}
     ana = _table(doc, "analysis", sources)
+    derivation = _table(doc, "derivation", sources) if "derivation" in doc else {}
+    arv_skill = derivation.get("arv_skill", "arv")
+    if not isinstance(arv_skill, str) or not arv_skill.strip():
+        raise ConfigurationError(
+            "armed-policing policy: 'derivation.arv_skill' must be a skill code"
+        )
     return ArmedPolicy(
         tz,
         _positive(exp, "default_minutes", "expectation"),
@@ -69,6 +78,7 @@ def parse_policy(doc: dict[str, Any]) -> ArmedPolicy:
         int(_positive(ana, "min_group_size", "analysis")),
         int(_positive(ana, "slowest_count", "analysis")),
         sources,
+        arv_skill.strip(),
     )
 
 

@@ -3,6 +3,7 @@
 Times come from the incident log and the ARV's unit data (STANDARDS.md §8 design note: record
 dispatch, en-route and arrival per ARV from the tracking data). A timeline that runs backwards
 is refused, naming the deployment and the fields, so no impossible attendance time is analysed.
+Authorisation must follow the call but may come before or after the ARV is sent.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ class ArmedDeployment:
         return None if self.arrived_at is None else minutes_between(self.call_at, self.arrived_at)
 
 
+def _check_authorisation(d: ArmedDeployment, call: datetime) -> None:
+    # Authority and movement are logged independently (an ARV may already be travelling when
+    # the authority is given), so authorisation is checked against the call only; the
+    # movement stages must run in order.
+    if d.authorised_at is not None and ensure_utc(d.authorised_at) < call:
+        raise InputError(
+            f"deployment {d.deployment_id}: authorised_at {d.authorised_at.isoformat()} is before "
+            f"the call {call.isoformat()} (fields: call_at, authorised_at)"
+        )
+
+
 def validate_deployment(d: ArmedDeployment) -> ArmedDeployment:
     """Refuse a deployment whose times are missing their zone or run backwards; return it."""
     for field in ("deployment_id", "incident_ref", "arv", "area"):
@@ -59,7 +71,9 @@ def validate_deployment(d: ArmedDeployment) -> ArmedDeployment:
             f"deployment {d.deployment_id}: arrival {d.arrived_at.isoformat()} is before the call "
             f"{call.isoformat()} (field: arrived_at)"
         )
-    for (earlier, t0), (later, t1) in itertools.pairwise(stamps):
+    _check_authorisation(d, call)
+    moves = [(field, at) for field, at in stamps if field != "authorised_at"]
+    for (earlier, t0), (later, t1) in itertools.pairwise(moves):
         if t1 < t0:
             raise InputError(
                 f"deployment {d.deployment_id}: {later} {t1.isoformat()} is before "

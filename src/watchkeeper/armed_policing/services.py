@@ -7,6 +7,7 @@ incident references of outliers but no personal data.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from watchkeeper.access.audit import audit_event
@@ -15,12 +16,25 @@ from watchkeeper.access.model import Actor, Permission
 from watchkeeper.access.ports import AuditUnitOfWork
 from watchkeeper.armed_policing.analysis import ArmedAnalysis, analyse
 from watchkeeper.armed_policing.config import ArmedPolicy
+from watchkeeper.armed_policing.derivation import Skipped, derive
 from watchkeeper.armed_policing.indicators import Ratio, attendance_within_expectation
 from watchkeeper.armed_policing.model import ArmedDeployment, validate_deployment
 from watchkeeper.armed_policing.ports import ArmedUnitOfWork
 from watchkeeper.armed_policing.report import Report, render
 from watchkeeper.kernel.clock import Clock, ensure_utc
 from watchkeeper.kernel.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedFromLog:
+    """What deriving deployments from the incident log did (counts and skipped incidents)."""
+
+    armed_incidents: int
+    added: int
+    updated: int
+    unchanged: int
+    entered_by_hand: int  # incidents whose deployment was already entered separately: kept
+    skipped: tuple[Skipped, ...]
 
 
 class ArmedResponseAnalysis:
@@ -52,6 +66,32 @@ class ArmedResponseAnalysis:
             uow.audit.record(audit_event(actor, now, "armed.record", ("armed-deployment", span)))
             uow.commit()
         return len(checked)
+
+    def derive_from_log(self, actor: Actor, start: datetime | None = None,
+                        end: datetime | None = None) -> DerivedFromLog:  # fmt: skip
+        """Derive deployments from incidents logged in [start, end) (``armed_policing.derivation``).
+
+        Idempotent: a deployment has its incident's fixed id, so deriving again adds nothing and
+        rewrites only deployments whose log has moved on. An incident whose deployment was
+        entered separately is left as entered (never counted twice). One transaction, audited.
+        """
+        self._trail.authorise(actor, Permission.ARMED_RECORD, ("armed-deployment", "log"))
+        if start is not None and end is not None and ensure_utc(end) <= ensure_utc(start):
+            raise InputError("the period ends before it starts (fields: start, end)")
+        with self._uow() as uow:
+            arvs = uow.log.arv_call_signs(self.policy.arv_skill)
+            incidents = uow.log.armed_incidents(arvs, start, end)
+            found = derive(incidents, arvs)
+            by_hand = uow.deployments.entered_by_hand([d.incident_ref for d in found.deployments])
+            keep = [d for d in found.deployments if d.incident_ref not in by_hand]
+            added, updated, unchanged = uow.deployments.upsert_derived(keep)
+            period = f"{start.isoformat() if start else '-'}..{end.isoformat() if end else '-'}"
+            span = f"{period}: {added} added, {updated} updated, {len(found.skipped)} skipped"
+            now = self._clock.now()
+            uow.audit.record(audit_event(actor, now, "armed.derive", ("armed-deployment", span)))
+            uow.commit()
+        return DerivedFromLog(len(incidents), added, updated, unchanged, len(by_hand),
+                              found.skipped)  # fmt: skip
 
     def analyse(self, actor: Actor, start: datetime | None = None,
                 end: datetime | None = None) -> ArmedAnalysis:  # fmt: skip

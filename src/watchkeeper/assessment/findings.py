@@ -187,10 +187,17 @@ def read_findings_file(
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"findings file not found: {path}") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(f"findings file {path} line {line}: not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise InputError(f"findings file {path}{where}: not valid YAML") from None
+    except ValueError as exc:  # a value YAML reads but Python refuses, e.g. 2017-13-01
+        raise InputError(f"findings file {path}: a value is impossible ({exc})") from None
+    except RecursionError:
+        raise InputError(f"findings file {path}: nested too deeply to be findings") from None
     try:
         return parse_findings(doc, forces, indicators, questions)
     except InputError as exc:

@@ -300,6 +300,11 @@ def load_framework(name_or_path: str | Path, known_indicators: Iterable[str]) ->
         doc = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigurationError(f"framework file not found: {label}") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigurationError(f"framework {label} line {line}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"framework {label}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigurationError(f"framework {label}: nested too deeply") from None
     return parse_framework(doc, known_indicators)

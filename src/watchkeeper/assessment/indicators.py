@@ -236,7 +236,11 @@ _DEFINITIONS: Final[tuple[IndicatorDefinition, ...]] = (
         "missing_person_reviews_on_time",
         "Missing-person supervisory reviews on time",
         "Share of missing-person supervisory reviews due in the period that were done by "
-        "their due time.",
+        "their due time. A review falls due the force's configured interval for the risk "
+        "level then current (the report's, or the last review's) after the report or the "
+        "previous review; it counts when the due time is in the period and the person had "
+        "not been found by then, and is on time when the next review was recorded by it. A "
+        "missed review counts once.",
         "percent",
         True,
         ("missing_episodes", "missing_reviews"),
@@ -255,17 +259,24 @@ _DEFINITIONS: Final[tuple[IndicatorDefinition, ...]] = (
     IndicatorDefinition(
         "rso_visits_on_time",
         "Registered sex offender visits on time",
-        "Share of planned RSO visits due in the period done by their due date.",
+        "Share of planned RSO home visits due in the period done by their due date. The "
+        "next visit is due the offender's planned interval (months, from the risk "
+        "management plan) after registration or the last visit; offenders active and not "
+        "reactively managed count (the register keeps the current plan only); a due date "
+        "while in custody is not counted. A missed visit counts once.",
         "percent",
         True,
-        ("offenders", "offender_visits"),
+        ("offenders", "offender_visits", "custody_periods"),
         "safeguarding",
     ),
     IndicatorDefinition(
         "rso_notifications_on_time",
         "RSO notifications made on time",
-        "Share of RSO notifications due in the period made within the statutory period "
-        "(SOA 2003: STANDARDS.md 5).",
+        "Share of s85 periodic re-notifications due in the period made by their due date "
+        "(SOA 2003: STANDARDS.md 5): one year after the last initial, change or periodic "
+        "notification, or weekly with no fixed abode (configured clocks), while the "
+        "offender's notification period runs. The s83/s84/s86 deadlines run from events "
+        "the register does not date, so they are not measured here.",
         "percent",
         True,
         ("offenders", "offender_notifications"),
@@ -303,6 +314,18 @@ _DEFINITIONS: Final[tuple[IndicatorDefinition, ...]] = (
         "organised_crime",
     ),
     IndicatorDefinition(
+        "lro_weighted_caseload",
+        "Band-weighted OCG caseload per lead responsible officer",
+        "OCGs in a caseload-counting lifecycle state per lead responsible officer, each "
+        "weighted by its threat band with the organised-crime policy's configured band "
+        "weights (an unbanded group counts 1), groups created by the period end: the mean "
+        "of the caseloads the LRO cap applies to.",
+        "ratio",
+        False,
+        ("ocg_groups",),
+        "organised_crime",
+    ),
+    IndicatorDefinition(
         "scpo_considered_rate",
         "SCPO considered on eligible convictions",
         "Share of eligible serious-crime convictions in the period where a serious crime "
@@ -315,7 +338,10 @@ _DEFINITIONS: Final[tuple[IndicatorDefinition, ...]] = (
     IndicatorDefinition(
         "scpo_checks_on_schedule",
         "SCPO compliance checks on schedule",
-        "Share of SCPO compliance checks due in the period done by their due date.",
+        "Share of SCPO compliance checks due in the period done on schedule: each check is "
+        "due the order's check interval after it came into force or after the last check, "
+        "and is on schedule when done within the configured grace days of that date; a due "
+        "date after the order ends is not counted. A missed check counts once.",
         "percent",
         True,
         ("scpo_orders",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,7 +15,7 @@ from watchkeeper.cli.context import state_of
 from watchkeeper.cli.unit_commands import seed_demo_roster
 from watchkeeper.synthetic.calibration import load_calibration
 from watchkeeper.synthetic.config import load_synthetic_config
-from watchkeeper.synthetic.generator import generate_incidents
+from watchkeeper.synthetic.generator import generate_armed_history, generate_incidents
 from watchkeeper.synthetic.scenarios import apply_scenario
 
 if TYPE_CHECKING:  # bootstrap loads on first use (cli/context.py): fast start-up
@@ -79,19 +80,18 @@ def demo(
     if if_empty and application.incidents.stored_count(state.actor()):
         console.print("demo: database already holds incidents; nothing loaded")
         return
+    config, now = apply_scenario(load_synthetic_config(), scenario), application.clock.now()
     with console.status("generating demo incidents..."):
         incidents = generate_incidents(
-            apply_scenario(load_synthetic_config(), scenario),
-            load_calibration(),
-            application.profile,
-            application.clock.now(),
-            hours,
-            seed,
-            scale,
+            config, load_calibration(), application.profile, now, hours, seed, scale
         )
+        # issue 6: months of firearms incidents before the window, for the armed analysis
+        history = generate_armed_history(config, load_calibration(), application.profile, now,
+                                         now - timedelta(hours=hours), seed, scale)  # fmt: skip
     with console.status(f"loading {len(incidents):,} incidents..."):
         loaded = application.incidents.load_history(state.actor(), incidents)
     console.print(f"demo: loaded {loaded:,} incidents covering the last {hours:g} hours")
+    soc_commands.seed_demo_armed(application, console, state.actor(), history)
     # issue 5: the safeguarding registers, linked to one open domestic incident's address
     steps = safeguarding_commands.seed_demo_registers(application, console, incidents, seed, scale)
     if steps:

@@ -120,7 +120,8 @@ def subject_access(
 
 @keys.command("rotate")
 def rotate(ctx: typer.Context) -> None:
-    """Add a new field key and re-encrypt every protected value with it."""
+    """Add a new field key and re-encrypt every protected value with it (log entries too)."""
+    from watchkeeper.persistence.entry_resealing import EntryResealing
     from watchkeeper.persistence.field_crypto import FieldKeyring
     from watchkeeper.persistence.protected_fields import ProtectedFields
 
@@ -131,4 +132,22 @@ def rotate(ctx: typer.Context) -> None:
         FieldKeyring(application.settings.field_key_file),
     )  # fmt: skip
     key, count = fields.rotate(state.actor())
-    Console(highlight=False).print(f"keys rotated: {count} values now under key {key}")
+    resealing = EntryResealing(application.engine, application.signer, application.clock)
+    _, entries = resealing.reseal(state.actor())
+    Console(highlight=False).print(
+        f"keys rotated: {count} values and {entries} incident log entries now under key {key}"
+    )
+
+
+@keys.command("reseal")
+def reseal(ctx: typer.Context) -> None:
+    """Without a new key: seal legacy clear log entries, move the rest to the newest key."""
+    from watchkeeper.persistence.entry_resealing import EntryResealing
+
+    state = state_of(ctx)
+    application = state.application()
+    resealing = EntryResealing(application.engine, application.signer, application.clock)
+    key, entries = resealing.reseal(state.actor())
+    Console(highlight=False).print(
+        f"keys resealed: {entries} incident log entries now under key {key}"
+    )

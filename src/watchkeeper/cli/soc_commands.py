@@ -18,7 +18,11 @@ from watchkeeper.kernel.errors import Unauthenticated
 from watchkeeper.synthetic.soc import generate_soc_demo
 
 if TYPE_CHECKING:  # bootstrap loads on first use (cli/context.py): fast start-up
+    from collections.abc import Sequence
+
+    from watchkeeper.access.model import Actor
     from watchkeeper.bootstrap import Application
+    from watchkeeper.incidents.model import Incident
 
 ocg_app = typer.Typer(help="Organised crime groups (SOC officers, e.g. --as soc).",
                       no_args_is_help=True)  # fmt: skip
@@ -132,20 +136,62 @@ def armed_report(
                                    markup=False)  # fmt: skip
 
 
+@armed_app.command("derive")
+def armed_derive(
+    ctx: typer.Context,
+    months: Annotated[
+        int | None,
+        typer.Option(min=1, help="Only incidents logged in the last N months (default: all)."),
+    ] = None,
+) -> None:
+    """Derive armed deployments from the incident log (authorisations, ARV movements).
+
+    Idempotent: running it again adds nothing and updates only deployments whose log moved on.
+    """
+    state = state_of(ctx)
+    application = state.application()
+    end = application.clock.now()
+    start = None if months is None else end - timedelta(days=round(months * 30.44))
+    done = application.soc.armed.derive_from_log(
+        state.actor(), start, None if months is None else end
+    )
+    out = Console(highlight=False)
+    out.print(f"armed incidents in the log: {done.armed_incidents}; deployments added {done.added}, "
+              f"updated {done.updated}, unchanged {done.unchanged}; kept as entered by hand "
+              f"{done.entered_by_hand}; skipped {len(done.skipped)}", markup=False)  # fmt: skip
+    for skipped in done.skipped[:20]:
+        out.print(f"  skipped {skipped.incident_ref}: {skipped.reason}", markup=False)
+
+
 def seed_demo(application: Application, console: Console, seed: int, scale: float) -> None:
-    """Load the synthetic SOC registers and armed deployments, unless the register has groups."""
+    """Load the synthetic SOC registers, unless the register has groups (armed deployments
+    come from the incident log: ``seed_demo_armed``)."""
     soc = application.soc
-    try:  # the demo accounts act: the SOC officer loads the registers, the commander the ARVs
+    try:  # the demo account acts: the SOC officer loads the registers
         officer = application.accounts.operator("soc", channel="cli")
-        commander = application.accounts.operator("firearms", channel="cli")
     except Unauthenticated:
-        console.print("demo: no 'soc'/'firearms' demo accounts here; SOC demo data not loaded")
+        console.print("demo: no 'soc' demo account here; SOC demo data not loaded")
         return
     if soc.register.count(officer):
         return
     demo = generate_soc_demo(soc.register.policy, application.clock.now(), seed, scale)
     soc.register.load(officer, demo.groups, demo.plans)
     soc.scpo.load(officer, demo.considerations, demo.orders)
-    soc.armed.record(commander, demo.deployments)
-    console.print(f"demo: {len(demo.groups)} OCGs, {len(demo.orders)} SCPOs, "
-                  f"{len(demo.deployments)} armed deployments")  # fmt: skip
+    console.print(f"demo: {len(demo.groups)} OCGs, {len(demo.orders)} SCPOs")
+
+
+def seed_demo_armed(application: Application, console: Console, loader: Actor,
+                    history: Sequence[Incident]) -> None:  # fmt: skip
+    """Load the demo's firearms incident history (``synthetic.armed``), then derive the armed
+    deployments from the whole incident log as the demo firearms commander."""
+    if history:
+        application.incidents.load_history(loader, list(history))
+    try:
+        commander = application.accounts.operator("firearms", channel="cli")
+    except Unauthenticated:
+        console.print("demo: no 'firearms' demo account here; armed deployments not derived")
+        return
+    done = application.soc.armed.derive_from_log(commander)
+    console.print(f"demo: {done.added:,} armed deployments derived from the incident log "
+                  f"({len(history):,} earlier firearms incidents loaded; "
+                  f"{len(done.skipped)} skipped)")  # fmt: skip

@@ -205,6 +205,20 @@ class Arrived(EntryPayload):
     unit: str
 
 
+@entry_kind("firearms-authorised")
+@dataclass(frozen=True, slots=True)
+class FirearmsAuthorised(EntryPayload):
+    """An armed deployment authorised (APP Armed Policing: by an authorising officer under the
+    National Decision Model, STANDARDS.md §8); ``authorised_by`` is their role or collar number."""
+
+    authorised_by: str
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.authorised_by.strip():
+            raise InputError("a firearms authorisation names who gave it (field: authorised_by)")
+
+
 @entry_kind("closed")
 @dataclass(frozen=True, slots=True)
 class Closed(EntryPayload):
@@ -254,11 +268,50 @@ def from_document(kind: str, version: int, document: dict[str, Any]) -> EntryPay
     cls = _REGISTRY.get((kind, version))
     if cls is None:
         raise InputError(f"unknown entry kind {kind!r} version {version}")
+    where = f"entry {kind!r} version {version}"
     decoded = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if f.name in document:
-            decoded[f.name] = _decode(f.name, document[f.name], cls)
-    return cls(**decoded)
+            decoded[f.name] = _decoded_field(where, f.name, document[f.name], cls)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise InputError(f"{where}: field {f.name!r} is missing")
+    try:
+        return cls(**decoded)
+    except InputError as exc:  # the payload's own check, e.g. a THRIVE element missing
+        raise InputError(f"{where}: {exc.message}") from None
+
+
+# The plain field types a stored document is checked against (annotations are strings here).
+_PLAIN: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "bool": (bool,),
+    "float | None": (int, float, type(None)),
+}
+
+
+def _decoded_field(where: str, name: str, value: Any, cls: type[EntryPayload]) -> Any:
+    """One field of a stored document, or an InputError naming it (the value is not echoed:
+    entry documents hold personal data)."""
+    try:
+        decoded = _decode(name, value, cls)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        raise InputError(f"{where}: field {name!r} does not hold a valid value") from None
+    for owner, field_name, item in [(cls, name, decoded), *_nested(decoded)]:
+        spec = next(f for f in dataclasses.fields(owner) if f.name == field_name)
+        wanted = _PLAIN.get(str(spec.type))
+        if wanted and (
+            not isinstance(item, wanted) or (bool not in wanted and isinstance(item, bool))
+        ):
+            raise InputError(f"{where}: field {name!r} must be {spec.type}")
+    return decoded
+
+
+def _nested(value: Any) -> list[tuple[type, str, Any]]:
+    """(class, field, value) of each field of a nested record (a location, a caller)."""
+    if isinstance(value, Location | Caller):
+        return [(type(value), f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]
+    return []
 
 
 def _encode(value: Any) -> Any:

@@ -31,6 +31,9 @@ _DESCRIBERS: dict[type[Any], Callable[[Any], str]] = {
     e.ResourceAssigned: lambda p: f"assigned {p.unit}" + (f": {p.reason}" if p.reason else ""),
     e.EnRoute: lambda p: f"{p.unit} en route",
     e.Arrived: lambda p: f"{p.unit} arrived",
+    e.FirearmsAuthorised: lambda p: (
+        f"armed deployment authorised by {p.authorised_by}" + (f": {p.basis}" if p.basis else "")
+    ),
     e.Closed: lambda p: f"closed: {p.closing_category}" + (f" ({p.note})" if p.note else ""),
     e.Corrected: lambda p: (
         f"correction from {p.source_system} {p.source_ref}: "

@@ -27,6 +27,7 @@ from watchkeeper.incidents.entries import (
     Corrected,
     EnRoute,
     EntryPayload,
+    FirearmsAuthorised,
     Graded,
     LinkedDuplicate,
     Location,
@@ -63,6 +64,7 @@ ENTRY_PERMISSIONS: dict[type[EntryPayload], Permission] = {
     ResourceAssigned: Permission.INCIDENT_ASSIGN,
     EnRoute: Permission.INCIDENT_ATTEND,
     Arrived: Permission.INCIDENT_ATTEND,
+    FirearmsAuthorised: Permission.INCIDENT_ASSIGN,  # the control room logs the authority given
     Closed: Permission.INCIDENT_CLOSE,
     Struck: Permission.INCIDENT_STRIKE,
     AlertAcknowledged: Permission.INCIDENT_ACKNOWLEDGE,

@@ -5,6 +5,8 @@ Every store works inside a unit of work's transaction; only the use case commits
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -12,6 +14,7 @@ from watchkeeper.access.ports import AuditLog
 from watchkeeper.organised_crime.groups import OrganisedCrimeGroup
 from watchkeeper.organised_crime.plans import FourPPlan
 from watchkeeper.organised_crime.scpo import Consideration, ScpoOrder
+from watchkeeper.people.model import Person
 
 
 class GroupStore(Protocol):
@@ -63,12 +66,28 @@ class ScpoStore(Protocol):
     def orders(self) -> list[ScpoOrder]: ...
 
 
+class NominalFiling(Protocol):
+    """The shared nominal index (``people``), as the register files a new member on it."""
+
+    def add_person(self, person: Person, at: datetime) -> None:
+        """File a person; InputError if the reference is already on the index."""
+
+    def people_named(self, family: str) -> Sequence[Person]:
+        """People sharing a family-name key with ``family`` (any of their names)."""
+
+    def add_suggestion(
+        self, left_ref: str, right_ref: str, score: float, reasons: Sequence[str], at: datetime
+    ) -> bool:
+        """Store a likely-duplicate suggestion between two people."""
+
+
 class SocUnitOfWork(Protocol):
     """One transaction over the SOC registers, recording audit events as it goes."""
 
     groups: GroupStore
     plans: PlanStore
     scpo: ScpoStore
+    people: NominalFiling  # a new member filed in the same transaction as the membership
     audit: AuditLog
 
     def __enter__(self) -> Self: ...

@@ -34,6 +34,9 @@ from watchkeeper.organised_crime.indicators import (
 from watchkeeper.organised_crime.lro import Assignment, Caseload, assign_lro, caseloads
 from watchkeeper.organised_crime.ports import SocUnitOfWork
 from watchkeeper.organised_crime.scoring import ThreatInput
+from watchkeeper.people.index import NominalIndex
+from watchkeeper.people.matching import suggest_matches
+from watchkeeper.people.model import Person, validate_person
 
 READ, MANAGE, SCPO = Permission.SOC_READ, Permission.SOC_MANAGE, Permission.SCPO_MANAGE
 
@@ -119,6 +122,37 @@ class SocRegister:
         """Link a nominal (by reference) to the group."""
         return self._change(actor, group_id, "ocg.member", lambda grp, now: g.add_member(
             grp, person_ref, role, at=now, by=actor.username, policy=self.policy))  # fmt: skip
+
+    def add_new_member(
+        self, actor: Actor, group_id: str, person: Person, role: str
+    ) -> g.OrganisedCrimeGroup:
+        """File a new person on the nominal index and link them to the group in one
+        transaction: both or neither (a refused membership leaves no person behind).
+
+        Likely duplicates on the index are stored as suggestions, as filing anywhere does;
+        both writes are audited in the same transaction.
+        """
+        self._trail.authorise(actor, MANAGE, ("ocg", group_id))
+        self._trail.authorise(actor, Permission.PEOPLE_MANAGE, ("person", person.person_ref))
+        now = self._clock.now()
+        today = now.astimezone(self.policy.timezone).date()
+        validate_person(person, today)
+        with self._uow() as uow:
+            group, version = uow.groups.get(group_id)
+            keys = {n.family for n in person.names} | {n.given for n in person.names}
+            index = NominalIndex(k for key in keys for k in uow.people.people_named(key))
+            uow.people.add_person(person, now)
+            for hit in suggest_matches(person, index, today):
+                uow.people.add_suggestion(person.person_ref, hit.person_ref, hit.score,
+                                          hit.reasons, now)  # fmt: skip
+            filed = ("person", person.person_ref)
+            uow.audit.record(audit_event(actor, now, "person.record", filed))
+            changed = g.add_member(group, person.person_ref, role, at=now, by=actor.username,
+                                   policy=self.policy)  # fmt: skip
+            uow.groups.update(changed, version)
+            uow.audit.record(audit_event(actor, now, "ocg.member", ("ocg", group_id)))
+            uow.commit()
+        return changed
 
     def score(self, actor: Actor, group_id: str, levels: ThreatInput) -> g.OrganisedCrimeGroup:
         """Score the group's threat (the previous scores are kept)."""

@@ -36,6 +36,11 @@ class MatchPolicy:
     # 100k (relatives and namesakes one digit apart). Tuned on seed 1 at 100k people only:
     # precision 0.920 -> 0.951 at recall 0.902 on seed 2017 (docs/PERFORMANCE.md).
     both_inexact: float = 0.95
+    # One-to-one linkage (Jaro 1989, the 1985 Tampa census match): a record is at most one
+    # person, so a candidate whose evidence is clearly weaker than the best candidate's for
+    # the same query is discounted by (score / best) ** rival_sharpness; equal evidence is
+    # untouched. Chosen on seeds 1 and 2 at 100k people (docs/PERFORMANCE.md); 0 turns it off.
+    rival_sharpness: float = 5.0
     max_suggestions: int = 10
 
     def __post_init__(self) -> None:
@@ -177,4 +182,16 @@ def suggest_matches(
             reasons = (*_name_reasons(agreement), reason)
             found.append(MatchSuggestion(ref, round(score, 4), reasons))
     found.sort(key=lambda s: (-s.score, s.person_ref))
-    return found[: policy.max_suggestions]
+    return _without_weaker_rivals(found, policy)[: policy.max_suggestions]
+
+
+def _without_weaker_rivals(
+    found: list[MatchSuggestion], policy: MatchPolicy
+) -> list[MatchSuggestion]:
+    """Drop suggestions the one-to-one discount takes below the threshold (best first kept)."""
+    if not found or policy.rival_sharpness <= 0:
+        return found
+    best = found[0].score
+    return [
+        s for s in found if s.score * (s.score / best) ** policy.rival_sharpness >= policy.threshold
+    ]

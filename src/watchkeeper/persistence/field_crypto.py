@@ -1,6 +1,7 @@
 """Application-level field encryption with keys kept outside the database.
 
-Sensitive free text (victim details) is encrypted with Fernet (AES-128-CBC with an
+Sensitive free text (victim details; the personal fields of incident log entries, see
+``entry_sealing``) is encrypted with Fernet (AES-128-CBC with an
 HMAC-SHA256 tag, from the ``cryptography`` package) before it reaches the database, so a
 copy of the database or a backup archive alone discloses nothing. The keyring is a file of
 Fernet keys, one a line, newest first (mode 0600). Rotation writes a new key at the top and
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -32,13 +34,25 @@ class FieldKeyring:
 
     def keys(self) -> list[bytes]:
         """The keys, newest first; a first key is generated when the file does not exist."""
-        try:
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return self._read()
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(Fernet.generate_key() + b"\n")
+        if not self.path.exists():
+            self._create_first()
         return self._read()
+
+    def _create_first(self) -> None:
+        """Write a first key to a private file, then link it into place: a process racing
+        to do the same never reads a half-written file (the link fails if one exists)."""
+        partial = self.path.with_name(f"{self.path.name}.{secrets.token_hex(8)}.new")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(Fernet.generate_key() + b"\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(partial, self.path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            partial.unlink()
 
     def add_newest(self) -> bytes:
         """Put a new key at the top of the file (written to a temporary file, then renamed)."""

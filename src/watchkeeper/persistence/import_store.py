@@ -1,6 +1,8 @@
 """The CAD importer's store: set-based reads and bulk inserts, on the million-row path.
 
-Core ``executemany`` inserts only: no ORM objects and no round-trip per row.
+Core ``executemany`` inserts only: no ORM objects and no round-trip per row. Entry
+documents are sealed like the repository's (``entry_sealing``): the personal fields under
+the field keys, once per batch; content hashes and source fields are unaffected.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from watchkeeper.incidents.model import LogEntry
 from watchkeeper.kernel.errors import ConcurrencyConflict
 from watchkeeper.kernel.ids import IncidentId
 from watchkeeper.persistence.cad_import.sink import ImportedIncident, StoredSource
+from watchkeeper.persistence.entry_sealing import sealer_for
 from watchkeeper.persistence.repository import IN_CHUNK, chunked, entry_rows, incident_row
 from watchkeeper.persistence.tables import incident_entries, incidents
 
@@ -24,6 +27,7 @@ class SqlImportStore:
 
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
+        self._sealer = sealer_for(connection)  # None: an engine without field keys
 
     def existing(self, source_system: str, refs: Sequence[str]) -> dict[str, StoredSource]:
         """Stored rows among ``refs`` for this source system, by source reference."""
@@ -65,7 +69,7 @@ class SqlImportStore:
         ]
         entries = [entry for item in batch for entry in item.incident.entries]
         self._connection.execute(sa.insert(incidents), incident_rows)
-        self._connection.execute(sa.insert(incident_entries), entry_rows(entries))
+        self._connection.execute(sa.insert(incident_entries), entry_rows(entries, self._sealer))
 
     def append_correction(  # noqa: PLR0917 - the signature is the ImportStore port's
         self,
@@ -94,4 +98,4 @@ class SqlImportStore:
                 "it changed during the import; run the import again to pick up the change"
             )
         entry = LogEntry(stored.incident_id, version, at, at, author, correction)
-        self._connection.execute(sa.insert(incident_entries), entry_rows([entry]))
+        self._connection.execute(sa.insert(incident_entries), entry_rows([entry], self._sealer))

@@ -13,6 +13,7 @@ from watchkeeper.persistence.tables_safeguarding import (
     arms_assessments,
     custody_periods,
     offender_notifications,
+    offender_risk_events,
     offender_visits,
     offenders,
 )
@@ -23,9 +24,25 @@ from watchkeeper.safeguarding.offenders import (
     Notification,
     NotificationKind,
     RsoRisk,
+    TravelPlan,
     VisitPlan,
 )
 from watchkeeper.safeguarding.ports import OffenderFile, OffenderRecord
+from watchkeeper.safeguarding.rso_reviews import RiskEvent, RiskEventKind
+
+
+def _travel(row: sa.Row[Any]) -> TravelPlan | None:
+    """The s86 plan of a travel notice row (None for other kinds and pre-0009 rows)."""
+    if row.departs_on is None:
+        return None
+    return TravelPlan(row.departs_on, row.returns_on, row.destination or "")
+
+
+def _travel_row(plan: TravelPlan | None) -> dict[str, Any]:
+    if plan is None:
+        return {"departs_on": None, "returns_on": None, "destination": None}
+    return {"departs_on": plan.departs_on, "returns_on": plan.returns_on,
+            "destination": plan.destination}  # fmt: skip
 
 
 def offender_row(o: OffenderRecord) -> dict[str, Any]:
@@ -89,12 +106,14 @@ class SqlOffenderStore:
 
         return OffenderFile(
             _record(row),
-            tuple(Notification(NotificationKind(n.kind), n.notified_on)
+            tuple(Notification(NotificationKind(n.kind), n.notified_on, _travel(n))
                   for n in rows(offender_notifications)),
             tuple(ArmsAssessment(a.assessed_on, a.version, RsoRisk(a.level), a.by)
                   for a in rows(arms_assessments)),
             tuple(v.visited_on for v in rows(offender_visits)),
             tuple(CustodyPeriod(c.starts_on, c.ends_on) for c in rows(custody_periods)),
+            tuple(RiskEvent(RiskEventKind(e.kind), e.name, e.at, e.detail, e.by)
+                  for e in rows(offender_risk_events)),
         )  # fmt: skip
 
     def save_offender(self, offender: OffenderRecord) -> None:
@@ -111,7 +130,7 @@ class SqlOffenderStore:
             sa.insert(offender_notifications),
             [{"offender_ref": offender_ref, "seq": self._seq(offender_notifications, offender_ref),
               "kind": notification.kind.value, "notified_on": notification.on,
-              "recorded_by": by}],
+              "recorded_by": by, **_travel_row(notification.travel)}],
         )  # fmt: skip
 
     def add_assessment(self, offender_ref: str, assessment: ArmsAssessment) -> None:
@@ -134,6 +153,14 @@ class SqlOffenderStore:
             sa.insert(custody_periods),
             [{"offender_ref": offender_ref, "seq": self._seq(custody_periods, offender_ref),
               "starts_on": period.start, "ends_on": period.end}],
+        )  # fmt: skip
+
+    def add_risk_event(self, offender_ref: str, event: RiskEvent) -> None:
+        self._c.execute(
+            sa.insert(offender_risk_events),
+            [{"offender_ref": offender_ref, "seq": self._seq(offender_risk_events, offender_ref),
+              "kind": event.kind.value, "name": event.name, "at": event.at,
+              "detail": event.detail, "by": event.by}],
         )  # fmt: skip
 
     def end_custody(self, offender_ref: str, ends_on: date) -> None:

@@ -1,7 +1,10 @@
 """Incident logs in SQL: the append-only entry table plus a projection row per incident.
 
 Entries are only ever inserted; the projection row is rewritten from ``derive_state`` on
-every write and carries the optimistic-concurrency version.
+every write and carries the optimistic-concurrency version. The personal fields of an
+entry's document (caller name and phone, summary, free-text notes) are sealed with the field
+keys on the way in and opened on the way out (``entry_sealing``); the domain never sees the
+difference, and legacy clear documents read as before.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from watchkeeper.incidents.entries import from_document, to_document
 from watchkeeper.incidents.model import Incident, IncidentState, LogEntry, derive_state
 from watchkeeper.kernel.errors import ConcurrencyConflict, InputError, NotFound
 from watchkeeper.kernel.ids import IncidentId
+from watchkeeper.persistence.entry_sealing import EntrySealer, open_document, sealer_for
 from watchkeeper.persistence.tables import incident_entries, incidents, log_change_marker
 
 # Well under SQLite's and PostgreSQL's bound-parameter limits, and a short IN list.
@@ -31,6 +35,7 @@ class SqlIncidentRepository:
 
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
+        self._sealer = sealer_for(connection)  # None: an engine without field keys
 
     def add(self, incident: Incident) -> None:
         """Store a new incident with all its entries."""
@@ -42,7 +47,9 @@ class SqlIncidentRepository:
                 f"incident {incident.incident_id} (source reference "
                 f"{opened.source_system or '-'}/{opened.source_ref or '-'}) is already stored"
             ) from exc
-        self._connection.execute(sa.insert(incident_entries), entry_rows(incident.entries))
+        self._connection.execute(
+            sa.insert(incident_entries), entry_rows(incident.entries, self._sealer)
+        )
 
     def append(self, incident: Incident, expected_version: int) -> None:
         """Store entries added since ``expected_version``; ConcurrencyConflict if it moved on."""
@@ -60,7 +67,7 @@ class SqlIncidentRepository:
                 f"incident {incident.incident_id} is no longer at version {expected_version}: "
                 "someone else changed it first (or it was never stored); reload it and try again"
             )
-        self._connection.execute(sa.insert(incident_entries), entry_rows(new_entries))
+        self._connection.execute(sa.insert(incident_entries), entry_rows(new_entries, self._sealer))
 
     def get(self, incident_id: IncidentId) -> Incident:
         """Load one incident with its whole log; NotFound names the id."""
@@ -71,7 +78,7 @@ class SqlIncidentRepository:
         ).all()
         if not rows:
             raise NotFound(f"incident {incident_id} not found")
-        return Incident(incident_id, [entry_from_row(row) for row in rows])
+        return Incident(incident_id, [entry_from_row(row, self._sealer) for row in rows])
 
     def find_by_source_ref(self, source_system: str, source_ref: str) -> Incident | None:
         """The incident imported from this source reference, if any."""
@@ -118,7 +125,8 @@ class SqlIncidentRepository:
             query = query.where(incident_entries.c.at <= as_of)
         rows = self._connection.execute(query).all()
         for incident_id, group in groupby(rows, key=lambda row: row.incident_id):
-            incident = Incident(IncidentId(incident_id), [entry_from_row(row) for row in group])
+            entries = [entry_from_row(row, self._sealer) for row in group]
+            incident = Incident(IncidentId(incident_id), entries)
             if incident.state.is_open:
                 yield incident
 
@@ -142,7 +150,8 @@ class SqlIncidentRepository:
                 .order_by(incident_entries.c.incident_id, incident_entries.c.seq)
             ).all()
             for incident_id, group in groupby(rows, key=lambda row: row.incident_id):
-                loaded.append(Incident(IncidentId(incident_id), [entry_from_row(r) for r in group]))
+                entries = [entry_from_row(r, self._sealer) for r in group]
+                loaded.append(Incident(IncidentId(incident_id), entries))
         return loaded
 
     def count(self) -> int:
@@ -227,9 +236,11 @@ def incident_row(
     }
 
 
-def entry_rows(entries: Sequence[LogEntry]) -> list[dict[str, Any]]:
-    """``incident_entries`` rows for these entries."""
-    return [
+def entry_rows(
+    entries: Sequence[LogEntry], sealer: EntrySealer | None = None
+) -> list[dict[str, Any]]:
+    """``incident_entries`` rows for these entries, personal fields sealed when ``sealer``."""
+    rows = [
         {
             "incident_id": entry.incident_id,
             "seq": entry.seq,
@@ -242,17 +253,21 @@ def entry_rows(entries: Sequence[LogEntry]) -> list[dict[str, Any]]:
         }
         for entry in entries
     ]
+    if sealer is not None:
+        sealer.seal_many(rows)
+    return rows
 
 
-def entry_from_row(row: sa.Row[Any]) -> LogEntry:
-    """The log entry an ``incident_entries`` row holds."""
+def entry_from_row(row: sa.Row[Any], sealer: EntrySealer | None = None) -> LogEntry:
+    """The log entry an ``incident_entries`` row holds (sealed fields opened by ``sealer``)."""
+    document = open_document(sealer, row.incident_id, row.seq, row.document)
     return LogEntry(
         incident_id=IncidentId(row.incident_id),
         seq=row.seq,
         at=row.at,
         recorded_at=row.recorded_at,
         author=row.author,
-        payload=from_document(row.kind, row.kind_version, row.document),
+        payload=from_document(row.kind, row.kind_version, document),
     )
 
 

@@ -12,14 +12,18 @@ import sqlalchemy as sa
 from watchkeeper.access.audit import AuditSigner, AuditUnavailable, ChainedAuditLog
 from watchkeeper.access.ports import AuditLog
 from watchkeeper.armed_policing.analysis import DeploymentTable
+from watchkeeper.armed_policing.derivation import DERIVED_PREFIX
 from watchkeeper.armed_policing.model import ArmedDeployment
-from watchkeeper.armed_policing.ports import DeploymentStore
+from watchkeeper.armed_policing.ports import ArmedLog, DeploymentStore
 from watchkeeper.kernel.errors import ConcurrencyConflict, InputError, NotFound
 from watchkeeper.organised_crime.groups import OrganisedCrimeGroup
 from watchkeeper.organised_crime.plans import FourPPlan
-from watchkeeper.organised_crime.ports import GroupStore, PlanStore, ScpoStore
+from watchkeeper.organised_crime.ports import GroupStore, NominalFiling, PlanStore, ScpoStore
 from watchkeeper.organised_crime.scpo import Consideration, ScpoOrder
 from watchkeeper.persistence.access_store import SqlAuditChainStore
+from watchkeeper.persistence.armed_log import SqlArmedLog
+from watchkeeper.persistence.people_store import SqlPeopleStore
+from watchkeeper.persistence.repository import chunked
 from watchkeeper.persistence.soc_codec import decode, encode
 from watchkeeper.persistence.tables_soc import (
     armed_deployments,
@@ -248,6 +252,40 @@ class SqlDeploymentStore:
         query = sa.select(sa.func.count()).select_from(armed_deployments)
         return int(self._c.execute(query).scalar_one())
 
+    def upsert_derived(self, deployments: Sequence[ArmedDeployment]) -> tuple[int, int, int]:
+        """Add new derived deployments, rewrite changed ones, leave equal ones alone."""
+        t = armed_deployments.c
+        added = updated = 0
+        for chunk in chunked(list(deployments), 500):
+            ids = [d.deployment_id for d in chunk]
+            stored = {r.deployment_id: r for r in self._c.execute(
+                sa.select(armed_deployments).where(t.deployment_id.in_(ids)))}  # fmt: skip
+            fresh = []
+            for d in chunk:
+                row = {"deployment_id": d.deployment_id, "incident_ref": d.incident_ref,
+                       "arv": d.arv, "area": d.area, **{s: getattr(d, s) for s in _STAMPS}}  # fmt: skip
+                old = stored.get(d.deployment_id)
+                if old is None:
+                    fresh.append(row)
+                elif any(getattr(old, k) != v for k, v in row.items()):
+                    self._c.execute(sa.update(armed_deployments)
+                                    .where(t.deployment_id == d.deployment_id).values(**row))  # fmt: skip
+                    updated += 1
+            if fresh:
+                self._c.execute(sa.insert(armed_deployments), fresh)
+                added += len(fresh)
+        return added, updated, len(deployments) - added - updated
+
+    def entered_by_hand(self, incident_refs: Sequence[str]) -> set[str]:
+        t = armed_deployments.c
+        found: set[str] = set()
+        for chunk in chunked(list(incident_refs), 500):
+            query = sa.select(t.incident_ref).where(
+                t.incident_ref.in_(list(chunk)), t.deployment_id.not_like(f"{DERIVED_PREFIX}%")
+            )
+            found |= {row[0] for row in self._c.execute(query)}
+        return found
+
 
 def _audit(connection: sa.Connection, signer: AuditSigner | None) -> AuditLog:
     if signer is None:
@@ -263,6 +301,7 @@ class SqlSocUnitOfWork(_SqlTransaction):
     groups: GroupStore
     plans: PlanStore
     scpo: ScpoStore
+    people: NominalFiling
     audit: AuditLog
 
     def __init__(self, engine: sa.Engine, signer: AuditSigner | None = None) -> None:
@@ -273,6 +312,7 @@ class SqlSocUnitOfWork(_SqlTransaction):
         self.groups = SqlGroupStore(connection)
         self.plans = SqlPlanStore(connection)
         self.scpo = SqlScpoStore(connection)
+        self.people = SqlPeopleStore(connection)  # new members filed in the same transaction
         self.audit = _audit(connection, self._signer)
 
 
@@ -280,6 +320,7 @@ class SqlArmedUnitOfWork(_SqlTransaction):
     """The ArmedUnitOfWork port: armed deployments and the keyed audit chain."""
 
     deployments: DeploymentStore
+    log: ArmedLog
     audit: AuditLog
 
     def __init__(
@@ -291,4 +332,5 @@ class SqlArmedUnitOfWork(_SqlTransaction):
 
     def _bind(self, connection: sa.Connection) -> None:
         self.deployments = SqlDeploymentStore(connection)
+        self.log = SqlArmedLog(connection)
         self.audit = _audit(connection, self._signer)

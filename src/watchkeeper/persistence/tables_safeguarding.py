@@ -239,6 +239,10 @@ offender_notifications = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("notified_on", sa.Date, nullable=False),
     sa.Column("recorded_by", sa.String(WHO), nullable=False),
+    # s86 travel notices only (migration 0009): the plan the rule checks the notice against
+    sa.Column("departs_on", sa.Date, nullable=True),
+    sa.Column("returns_on", sa.Date, nullable=True),
+    sa.Column("destination", sa.String(200), nullable=True),
     sa.PrimaryKeyConstraint("offender_ref", "seq"),
 )
 
@@ -278,6 +282,22 @@ custody_periods = sa.Table(
     sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("starts_on", sa.Date, nullable=False),
     sa.Column("ends_on", sa.Date, nullable=True),
+    sa.PrimaryKeyConstraint("offender_ref", "seq"),
+)
+
+# Review triggers and risk reviews of an offender (migration 0010, STANDARDS.md 5.2).
+offender_risk_events = sa.Table(
+    "offender_risk_events",
+    metadata,
+    sa.Column(
+        "offender_ref", sa.String(REF), sa.ForeignKey("offenders.offender_ref"), nullable=False
+    ),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # trigger, review
+    sa.Column("name", sa.String(64), nullable=False),  # the trigger key or review outcome
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("by", sa.String(WHO), nullable=False),
     sa.PrimaryKeyConstraint("offender_ref", "seq"),
 )
 
@@ -322,6 +342,6 @@ TABLE_NAMES = tuple(
         people, person_aliases, addresses, person_addresses, record_links, match_suggestions,
         da_cases, dash_submissions, marac_referrals, missing_episodes, missing_reviews,
         offenders, offender_notifications, arms_assessments, offender_visits, custody_periods,
-        duties, duty_events,
+        offender_risk_events, duties, duty_events,
     )
 )  # fmt: skip

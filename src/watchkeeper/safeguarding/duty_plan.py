@@ -26,6 +26,7 @@ class DutyKind(StrEnum):
     RETURN_HOME_INTERVIEW = "return-home-interview"
     RSO_VISIT = "rso-visit"
     RSO_NOTIFICATION = "rso-notification"
+    RSO_RISK_REVIEW = "rso-risk-review"  # due by its trigger's time (rso_reviews)
 
 
 # Kinds whose due time is set here rather than by a rule in safeguarding-default.toml.

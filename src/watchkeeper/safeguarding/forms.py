@@ -15,9 +15,16 @@ from watchkeeper.kernel.errors import ConfigurationError, InputError
 
 
 class Answer(StrEnum):
+    """An answer to one question; 'not known' is recorded as such and never counts as yes."""
+
     YES = "yes"
     NO = "no"
     NOT_KNOWN = "not-known"
+
+    @property
+    def label(self) -> str:
+        """How a person reads the answer ('not known', not the stored code)."""
+        return self.value.replace("-", " ")
 
 
 @dataclass(frozen=True, slots=True)

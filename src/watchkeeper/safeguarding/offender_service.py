@@ -17,6 +17,7 @@ from datetime import date
 from watchkeeper.access.model import Actor, Permission
 from watchkeeper.duties.model import Duty
 from watchkeeper.kernel.errors import DomainRuleViolation, InputError
+from watchkeeper.people.model import Person
 from watchkeeper.safeguarding.duty_plan import DutyKind
 from watchkeeper.safeguarding.offenders import (
     ArmsAssessment,
@@ -26,6 +27,7 @@ from watchkeeper.safeguarding.offenders import (
     Notification,
     NotificationKind,
     RsoRisk,
+    TravelPlan,
     VisitPlan,
     caseload_status,
     check_visit,
@@ -35,7 +37,15 @@ from watchkeeper.safeguarding.offenders import (
     reactive_eligibility,
     template_visit_plan,
 )
+from watchkeeper.safeguarding.people_service import file_new_person
 from watchkeeper.safeguarding.ports import OffenderFile, OffenderRecord, SafeguardingUnitOfWork
+from watchkeeper.safeguarding.rso_review_service import (
+    above_low_trigger,
+    late_travel_trigger,
+    owe_review,
+    review_change,
+)
+from watchkeeper.safeguarding.rso_reviews import new_trigger
 from watchkeeper.safeguarding.service_core import (
     Assignment,
     DutyLedger,
@@ -94,7 +104,11 @@ class OffenderRegister:
     def __init__(self, ctx: RegisterContext) -> None:
         self._ctx = ctx
 
-    def register(self, actor: Actor, request: NewOffender) -> OffenderRecord:
+    def register(
+        self, actor: Actor, request: NewOffender, new_person: Person | None = None
+    ) -> OffenderRecord:
+        """Register; with ``new_person``, that person is filed on the nominal index in the
+        same transaction (both or neither)."""
         ctx = self._ctx
         ctx.trail.authorise(actor, Permission.OFFENDER_MANAGE, ("offender", request.offender_ref))
         today = ctx.policy.calendar_date(ctx.clock.now())
@@ -110,6 +124,8 @@ class OffenderRegister:
             request.notification_ends_on, request.no_fixed_abode,
         )  # fmt: skip
         with ctx.uow() as uow:
+            if new_person is not None:
+                file_new_person(uow, ctx, actor, new_person)
             uow.people.get_person(request.person_ref)
             if request.address_ref:
                 uow.people.get_address(request.address_ref)
@@ -147,6 +163,7 @@ class OffenderRegister:
             )
         else:
             ledger.ensure(ref, DutyKind.RSO_VISIT, ctx.end_of_day(visit), who)
+        owe_review(uow, ctx, ledger, file, who.supervisor)
 
     def _update(
         self, actor: Actor, offender_ref: str, action: str, change: _Change
@@ -174,9 +191,13 @@ class OffenderRegister:
             raise InputError(f"{field} {day} is in the future (field: {field})")
 
     def record_notification(
-        self, actor: Actor, offender_ref: str, kind: str, on: date
+        self, actor: Actor, offender_ref: str, kind: str, on: date, travel: TravelPlan | None = None
     ) -> OffenderFile:
-        """An s83/s84/s85 notification (restarts the annual clock) or an s86 travel notice."""
+        """An s83/s84/s85 notification (restarts the annual clock) or an s86 travel notice.
+
+        A travel notice needs its plan (departure, destination); one given later than the
+        configured days before departure is still recorded, and flagged on the offender's file.
+        """
         self._check_day(on, "notified_on")
         try:
             parsed = NotificationKind(kind)
@@ -184,9 +205,20 @@ class OffenderRegister:
             raise InputError(
                 f"notification kind {kind!r} is not one of initial, change, periodic, travel"
             ) from None
+        if parsed is NotificationKind.TRAVEL and travel is None:
+            raise InputError(
+                "a foreign-travel notice needs its departure date and destination "
+                "(fields: departs_on, destination)"
+            )
+        plan = travel if parsed is NotificationKind.TRAVEL else None
 
         def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
-            uow.offenders.add_notification(offender_ref, Notification(parsed, on), actor.username)
+            notice = Notification(parsed, on, plan)
+            uow.offenders.add_notification(offender_ref, notice, actor.username)
+            noticed = dataclasses.replace(file, notifications=(*file.notifications, notice))
+            breach = late_travel_trigger(noticed, self._ctx, self._ctx.clock.now(), actor.username)
+            if breach is not None:  # late: a breach, owed as a review by the manager
+                uow.offenders.add_risk_event(offender_ref, breach)
             return None if parsed is NotificationKind.TRAVEL else DutyKind.RSO_NOTIFICATION
 
         return self._update(actor, offender_ref, "notification", change)
@@ -216,6 +248,9 @@ class OffenderRegister:
         def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
             uow.offenders.add_assessment(offender_ref, assessment)
             uow.offenders.save_offender(dataclasses.replace(file.offender, risk=assessment.level))
+            above_low = above_low_trigger(file, assessment, self._ctx, actor.username)
+            if above_low is not None:  # a reactive offender's risk has risen: review it
+                uow.offenders.add_risk_event(offender_ref, above_low)
             return None
 
         return self._update(actor, offender_ref, "arms", change)
@@ -235,6 +270,35 @@ class OffenderRegister:
         return self._update(
             actor, offender_ref, "reactive" if reactive else "active-management", change
         )
+
+    def record_trigger(
+        self, actor: Actor, offender_ref: str, trigger: str, summary: str
+    ) -> OffenderFile:
+        """An event that sends the offender's risk for review (new intelligence, arrest, ...).
+
+        Opens the risk-review duty for the offender manager, due by the trigger's configured
+        time, or brings an open one forward.
+        """
+        event = new_trigger(trigger, self._ctx.clock.now(), summary, actor.username,
+                            self._ctx.policy.offenders.review_triggers)  # fmt: skip
+
+        def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
+            uow.offenders.add_risk_event(offender_ref, event)
+            return None
+
+        return self._update(actor, offender_ref, "review-trigger", change)
+
+    def record_risk_review(
+        self, actor: Actor, offender_ref: str, outcome: str, rationale: str
+    ) -> OffenderFile:
+        """The review the triggers owed: its outcome and rationale; refused when none is owed.
+
+        Returning to active management restarts the visit plan; remaining on reactive
+        management is refused unless the offender is still eligible (NPCC 2017).
+        """
+
+        change = review_change(self._ctx, actor, offender_ref, outcome, rationale)
+        return self._update(actor, offender_ref, "risk-review", change)
 
     def record_custody(
         self, actor: Actor, offender_ref: str, starts_on: date, ends_on: date | None = None

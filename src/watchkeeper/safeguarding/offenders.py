@@ -56,9 +56,19 @@ class NotificationPeriod:
 
 
 @dataclass(frozen=True, slots=True)
+class TravelPlan:
+    """What an s86 foreign-travel notice gives: when the offender leaves, returns, and where."""
+
+    departs_on: date
+    returns_on: date | None
+    destination: str
+
+
+@dataclass(frozen=True, slots=True)
 class Notification:
     kind: NotificationKind
     on: date
+    travel: TravelPlan | None = None  # the plan of a travel notice (older rows may lack it)
 
 
 # --- notification period (s82) ---------------------------------------------------------
@@ -130,6 +140,77 @@ def travel_notification_due(departure: date | datetime, policy: SafeguardingPoli
     """Last day to notify foreign travel: at least N days before departure."""
     days = policy.offenders.travel_days_before
     return policy.calendar_date(departure) - timedelta(days=days)
+
+
+MAX_DESTINATION = 200
+
+
+def travel_plan(departs_on: date, returns_on: date | None, destination: str) -> TravelPlan:
+    """A validated travel plan: a destination, and no return before the departure."""
+    where = destination.strip()
+    if not where:
+        raise InputError("a foreign-travel notice needs its destination (field: destination)")
+    if len(where) > MAX_DESTINATION:
+        raise InputError(
+            f"destination is longer than {MAX_DESTINATION} characters (field: destination)"
+        )
+    if returns_on is not None and returns_on < departs_on:
+        raise InputError(
+            f"return {returns_on} is before departure {departs_on} (field: returns_on)"
+        )
+    return TravelPlan(departs_on, returns_on, where)
+
+
+@dataclass(frozen=True, slots=True)
+class TravelNoticeCheck:
+    """Whether a foreign-travel notice was given the configured days ahead (s86)."""
+
+    notified_on: date
+    departs_on: date
+    due_by: date  # the last day the notice could be given in time
+    days_ahead: int  # whole days from the notice to the departure (negative: after leaving)
+    required_days: int
+    on_time: bool
+
+    @property
+    def message(self) -> str:
+        if self.on_time:
+            return (
+                f"travel notice in time: given {self.days_ahead} days before departure on "
+                f"{self.departs_on} (at least {self.required_days} required)"
+            )
+        return (
+            f"travel-notice-late: given {self.notified_on}, {self.days_ahead} days before "
+            f"departure on {self.departs_on}; it was due by {self.due_by} (at least "
+            f"{self.required_days} days ahead, SOA 2003 s86 and SI 2004/1220 as amended 2012)"
+        )
+
+
+def check_travel_notice(
+    notified_on: date, plan: TravelPlan, policy: SafeguardingPolicy
+) -> TravelNoticeCheck:
+    """Check one s86 notice against the configured 'at least N days before departure'."""
+    due_by = travel_notification_due(plan.departs_on, policy)
+    return TravelNoticeCheck(
+        notified_on,
+        plan.departs_on,
+        due_by,
+        (plan.departs_on - notified_on).days,
+        policy.offenders.travel_days_before,
+        notified_on <= due_by,
+    )
+
+
+def late_travel_notices(
+    notifications: Iterable[Notification], policy: SafeguardingPolicy
+) -> tuple[TravelNoticeCheck, ...]:
+    """Every recorded travel notice given later than the rule allows, oldest first."""
+    checks = (
+        check_travel_notice(n.on, n.travel, policy)
+        for n in notifications
+        if n.kind is NotificationKind.TRAVEL and n.travel is not None
+    )
+    return tuple(sorted((c for c in checks if not c.on_time), key=lambda c: c.notified_on))
 
 
 def periodic_notification_due(

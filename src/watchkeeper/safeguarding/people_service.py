@@ -44,6 +44,23 @@ class PersonView:
     open_duties: tuple[Duty, ...] | None
 
 
+def file_new_person(
+    uow: SafeguardingUnitOfWork, ctx: RegisterContext, actor: Actor, person: Person
+) -> None:
+    """File ``person`` inside the caller's transaction (another register's use case), with
+    likely duplicates stored as suggestions and the write audited, as ``record_person`` does."""
+    ctx.trail.authorise(actor, Permission.PEOPLE_MANAGE, ("person", person.person_ref))
+    now = ctx.clock.now()
+    today = ctx.policy.calendar_date(now)
+    validate_person(person, today)
+    keys = {n.family for n in person.names} | {n.given for n in person.names}
+    index = NominalIndex(p for key in keys for p in uow.people.people_named(key))
+    uow.people.add_person(person, now)
+    for s in suggest_matches(person, index, today):
+        uow.people.add_suggestion(person.person_ref, s.person_ref, s.score, s.reasons, now)
+    record_write(uow, actor, now, "person.record", ("person", person.person_ref))
+
+
 class PeopleRegister:
     """Use cases of the nominal index, and the intake summary."""
 
@@ -72,6 +89,20 @@ class PeopleRegister:
         index = NominalIndex(p for key in keys for p in uow.people.people_named(key))
         today = self._ctx.policy.calendar_date(self._ctx.clock.now())
         return suggest_matches(person, index, today)
+
+    def match_candidates(
+        self, actor: Actor, person: Person
+    ) -> list[tuple[MatchSuggestion, Person]]:
+        """Who on the index ``person`` may already be, best first, for an officer to choose
+        from before anything is recorded (another register linking a nominal: never a merge).
+        Nothing is stored; the read is audited."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.PEOPLE_READ, ("person", "match"))
+        validate_person(person, ctx.policy.calendar_date(ctx.clock.now()))
+        with ctx.uow() as uow:
+            found = [(s, uow.people.get_person(s.person_ref)) for s in self._suggest(uow, person)]
+        ctx.trail.read(actor, "person.match", ("person", f"{len(found)} suggestions"))
+        return found
 
     def record_address(self, actor: Actor, address: Address) -> None:
         ctx = self._ctx

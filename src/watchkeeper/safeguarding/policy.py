@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import calendar
 import tomllib
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -66,6 +66,17 @@ class NotificationPeriods:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewTrigger:
+    """An event that sends a registered offender's risk for review, and how soon."""
+
+    key: str
+    label: str
+    confirmed: bool  # named in STANDARDS.md 5.2; False: a labelled default
+    due_after: timedelta
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class OffenderPolicy:
     initial: NotificationClock
     change: NotificationClock
@@ -77,6 +88,7 @@ class OffenderPolicy:
     reactive_min_years_low: int
     reactive_review_triggers: frozenset[str]
     caseload_warning_at: int
+    review_triggers: dict[str, ReviewTrigger] = field(default_factory=dict)  # by key
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,11 +249,36 @@ def _periods(r: _Reader) -> NotificationPeriods:
     )
 
 
+def _review_triggers(r: _Reader, reactive: frozenset[str]) -> dict[str, ReviewTrigger]:
+    """The ``offenders.review_triggers.<key>`` tables; every reactive trigger must be one."""
+    node = r.doc.get("offenders", {}).get("review_triggers")
+    if not isinstance(node, dict) or not node:
+        raise ConfigurationError("safeguarding policy: missing table 'offenders.review_triggers'")
+    found = {}
+    for key in node:
+        where = f"offenders.review_triggers.{key}"
+        table = r.table(where)
+        label = table.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise ConfigurationError(f"safeguarding policy: '{where}.label' must be text")
+        hours = r.integer(table, "due_hours", where, minimum=1)
+        found[key] = ReviewTrigger(key, label.strip(), r.flag(table, "confirmed", where),
+                                   timedelta(hours=hours), r.sources[where].source)  # fmt: skip
+    unknown = sorted(reactive - set(found))
+    if unknown:
+        raise ConfigurationError(
+            "safeguarding policy: 'offenders.reactive_management.review_triggers' names "
+            f"{', '.join(unknown)}, not configured under 'offenders.review_triggers'"
+        )
+    return found
+
+
 def _offenders(r: _Reader) -> OffenderPolicy:
     base = "offenders.notification"
     template = r.table("offenders.visit_template")
     reactive = r.table("offenders.reactive_management")
     rm_key = "offenders.reactive_management"
+    reactive_triggers = r.words(reactive, "review_triggers", rm_key)
     return OffenderPolicy(
         initial=r.clock(f"{base}.initial"),
         change=r.clock(f"{base}.change"),
@@ -254,10 +291,11 @@ def _offenders(r: _Reader) -> OffenderPolicy:
             for lv in VISIT_LEVELS
         },
         reactive_min_years_low=r.integer(reactive, "min_years_assessed_low", rm_key, 1),
-        reactive_review_triggers=r.words(reactive, "review_triggers", rm_key),
+        reactive_review_triggers=reactive_triggers,
         caseload_warning_at=r.integer(
             r.table("offenders.caseload"), "warning_at", "offenders.caseload", 1
         ),
+        review_triggers=_review_triggers(r, reactive_triggers),
     )
 
 

@@ -27,6 +27,7 @@ from watchkeeper.safeguarding.offenders import (
     RsoRisk,
     VisitPlan,
 )
+from watchkeeper.safeguarding.rso_reviews import RiskEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ class OffenderFile:
     assessments: tuple[ArmsAssessment, ...] = ()
     visits: tuple[date, ...] = ()
     custody: tuple[CustodyPeriod, ...] = field(default_factory=tuple)
+    risk_events: tuple[RiskEvent, ...] = ()  # review triggers and risk reviews
 
 
 class PeopleStore(Protocol):
@@ -208,6 +210,7 @@ class OffenderStore(Protocol):
     def add_visit(self, offender_ref: str, visited_on: date, by: str, note: str) -> None: ...
     def add_custody(self, offender_ref: str, period: CustodyPeriod) -> None: ...
     def end_custody(self, offender_ref: str, ends_on: date) -> None: ...
+    def add_risk_event(self, offender_ref: str, event: RiskEvent) -> None: ...
     def offenders_of_person(self, person_ref: str) -> Sequence[OffenderRecord]: ...
     def caseload(self, manager_ref: str) -> Sequence[str]:
         """Active offender references managed by ``manager_ref``."""

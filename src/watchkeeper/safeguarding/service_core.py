@@ -80,10 +80,12 @@ def current_assignment(uow: SafeguardingUnitOfWork, subject: str, actor: Actor) 
 class DutyLedger:
     """Opens, discharges and withdraws a subject's duties inside one use case's transaction."""
 
-    def __init__(self, uow: SafeguardingUnitOfWork, ctx: RegisterContext, actor: Actor) -> None:
+    def __init__(
+        self, uow: SafeguardingUnitOfWork, ctx: RegisterContext, actor: Actor | None
+    ) -> None:
         self._uow = uow
         self._ctx = ctx
-        self._by = actor.username
+        self._by = actor.username if actor is not None else "system"  # None: a periodic run
         self._now = ctx.clock.now()
 
     def _open(self, subject: str, kind: DutyKind) -> list[Duty]:

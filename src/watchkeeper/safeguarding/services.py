@@ -9,7 +9,9 @@ The registers (one module each) are:
 - ``missing_service.MissingRegister`` — missing episodes, supervisory reviews, found,
   safe-and-well check, return home interview;
 - ``offender_service.OffenderRegister`` — registered offenders, notifications (SOA 2003
-  clocks), ARMS, visits (refused while in custody), custody, caseloads;
+  clocks), ARMS, visits (refused while in custody), custody, caseloads, review triggers
+  and risk reviews (reactive management); ``rso_review_service.NotificationBreaches`` turns
+  a missed notification into a breach owed as a review;
 - ``duty_service.DutyBoard`` — "my work", a supervisor's overdue list, acknowledge,
   reassign with a reason, escalation.
 
@@ -31,6 +33,7 @@ from watchkeeper.safeguarding.duty_service import DutyBoard
 from watchkeeper.safeguarding.missing_service import MissingRegister
 from watchkeeper.safeguarding.offender_service import OffenderRegister
 from watchkeeper.safeguarding.people_service import PeopleRegister
+from watchkeeper.safeguarding.rso_review_service import NotificationBreaches
 from watchkeeper.safeguarding.service_core import Assignment, RegisterContext
 
 
@@ -43,6 +46,7 @@ class Safeguarding:
         self.domestic_abuse = DomesticAbuseRegister(ctx)
         self.missing = MissingRegister(ctx)
         self.offenders = OffenderRegister(ctx)
+        self.breaches = NotificationBreaches(ctx)
         self.duties = DutyBoard(ctx)
 
 

@@ -17,12 +17,13 @@ Public API (stable; other packages code against it)::
   code into ``GRADE_CODES``: 0 emergency, 1 priority, 2 scheduled), ``target`` (attendance
   target minutes, ``inf`` when none), ``category`` (int code into ``trace.categories``),
   ``vulnerable`` (bool), ``risk`` (the risk engine's time-independent points),
-  ``skills`` (uint32 bit mask over ``trace.skill_names``), ``service`` (on-scene minutes) and
-  ``travel`` (observed travel minutes, NaN to estimate from the positions).
+  ``skills`` (uint32 bit mask over ``trace.skill_names``), ``service`` (on-scene minutes),
+  ``travel`` (observed travel minutes, NaN to estimate from the positions) and ``crew``
+  (officers needed before attendance counts; 1 by default).
   ``build_trace(...)`` validates but never re-orders: out-of-order times, negative durations
   and bad codes raise ``InputError`` naming the record index and the column.
 - ``Roster``: units (call sign, area, position, skills bit mask over the trace's skill
-  vocabulary, daily shift start/length in minutes). ``build_roster(groups, skill_names,
+  vocabulary, daily shift start/length in minutes, ``officers`` on board). ``build_roster(groups, skill_names,
   centres)`` expands ``UnitGroup`` rows ("12 response units in north, 07:00 for 10 h").
 - ``SimConfig``: travel (circuity, speed by area class, turnout, fallback minutes when a
   position is unknown), noise (coefficients of variation for travel and on-scene time;
@@ -33,6 +34,10 @@ Public API (stable; other packages code against it)::
   else raises ``InputError``. ``RunResult`` holds per-incident ``dispatched``, ``arrived``
   (minutes after origin, NaN when never dispatched), ``unit`` (-1 when none), ``travel``,
   and per-unit ``busy_minutes`` / ``duty_minutes``, plus ``events`` and ``wall_seconds``.
+  Crewing: an incident needing more officers than one unit carries is sent a complete crew
+  at once (one double-crewed unit or two singles, ``state.complete_crew``); ``arrived`` is
+  when the crew is complete, ``unit`` the unit that completed it, ``crews`` every unit
+  sent where there were several (``result.units_of(i)``, ``result.officers_sent(...)``).
   Waits are ``result.waits`` (dispatched - received). Same inputs and seed -> same result.
 - ``run_replications(trace, roster, policies, *, replications, seed, config, progress=None)``:
   replication ``i`` uses seed ``seed + i``; returns a ``Replications`` with one
@@ -41,7 +46,11 @@ Public API (stable; other packages code against it)::
 - ``incident_trace.trace_from_states(states, profile, dispatch, *, origin, centre, seed)``:
   incident states (imported from the store, or synthetic) -> ``TraceBuild`` (the trace and
   the incidents left out, counted by reason); ``incident_trace.scenario_inputs`` adds the
-  roster and configuration for a scenario. ``cli.simulate_inputs`` feeds it synthetic demand.
+  roster and configuration for a scenario. ``cli.simulate_inputs`` feeds it synthetic demand;
+  ``demand.StoreDemand`` the store's own (incidents logged in a window, read through the
+  role check and audited; the trace keeps no personal data). ``crewing.CrewRules``: officers
+  needed by grade, category and marker (``resources/simulation-crewing.toml``, local
+  defaults, or a scenario's ``[crewing]``).
 
-This package imports only the domain below it (dispatch, incidents, kernel).
+This package imports only the domain below it (dispatch, incidents, access, kernel).
 """

@@ -18,11 +18,13 @@ import math
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from watchkeeper.kernel.errors import InputError
 from watchkeeper.simulation import fast_status_quo
 from watchkeeper.simulation.config import SimConfig
 from watchkeeper.simulation.policies import POLICIES, Policy
-from watchkeeper.simulation.roster import Roster, uncovered_skills
+from watchkeeper.simulation.roster import Roster, uncovered_skills, uncrewable
 from watchkeeper.simulation.state import RunState
 from watchkeeper.simulation.trace import FloatArray, IntArray, Trace
 
@@ -39,7 +41,8 @@ class RunResult:
     dispatched: FloatArray  # NaN: never dispatched before the run ended
     arrived: FloatArray
     travel: FloatArray
-    unit: IntArray  # -1: no unit
+    unit: IntArray  # -1: no unit; under crewing, the unit that completed the crew
+    crews: dict[int, tuple[int, ...]]  # incident -> every unit sent, when more than one
     busy_minutes: FloatArray  # per unit: dispatched to cleared
     duty_minutes: FloatArray  # per unit: rostered minutes within [0, end]
     end: float
@@ -51,6 +54,21 @@ class RunResult:
         """Queue delay per incident: received to dispatched (NaN when never dispatched)."""
         out: FloatArray = self.dispatched - self.received
         return out
+
+    def units_of(self, i: int) -> tuple[int, ...]:
+        """Every unit sent to incident ``i`` (empty when none was)."""
+        crew = self.crews.get(i)
+        if crew is not None:
+            return crew
+        u = int(self.unit[i])
+        return () if u < 0 else (u,)
+
+    def officers_sent(self, officers: IntArray) -> IntArray:
+        """Officers sent to each incident, given each unit's crew (0: none sent)."""
+        sent: IntArray = np.where(self.unit >= 0, officers[np.maximum(self.unit, 0)], 0)
+        for i, crew in self.crews.items():
+            sent[i] = int(officers[list(crew)].sum())
+        return sent
 
     @property
     def attendance(self) -> FloatArray:
@@ -71,6 +89,13 @@ def check_inputs(trace: Trace, roster: Roster, policy: str) -> None:
         raise InputError(
             f"trace record {index}: 'skills' needs {list(skills)} and no rostered unit "
             "holds them all"
+        )
+    short = uncrewable(trace, roster)
+    if short:
+        index, need, able = short[0]
+        raise InputError(
+            f"trace record {index}: 'crew' needs {need} officers and the rostered units "
+            f"holding its skills carry {able} between them"
         )
 
 
@@ -151,6 +176,7 @@ def simulate(
         arrived=arrived,
         travel=travel,
         unit=unit,
+        crews=state.crews,
         busy_minutes=busy,
         duty_minutes=roster.duty_minutes(0.0, max(end, trace.horizon)),
         end=end,

@@ -14,7 +14,11 @@ cheaper per event:
 * a skill set held by only a few units is scanned directly; an incident with no position
   takes the lowest-indexed ready unit with the skills (as the matrix path does);
 * the loop runs over Python lists and local names, with no per-event NumPy call; while
-  nobody is queued it applies unit events in one tight run before each arrival.
+  nobody is queued it applies unit events in one tight run before each arrival;
+* an incident needing more officers than one unit carries takes its crew from repeated
+  nearest-unit searches, each found unit hidden from the next search (so candidates come
+  in the same (distance, index) order the general path sorts them in), then
+  ``state.complete_crew`` as the general path does.
 
 Every output (dispatch, arrival and travel times, units, busy minutes, event count, end
 time) equals the general path's; ``tests/unit/simulation`` runs both. Used for every
@@ -31,7 +35,13 @@ from heapq import heappop, heappush
 import numpy as np
 
 from watchkeeper.simulation.roster import DAY_MINUTES, Roster
-from watchkeeper.simulation.state import SHIFT_OFF, SHIFT_ON, UNIT_FREE, RunState
+from watchkeeper.simulation.state import (
+    SHIFT_OFF,
+    SHIFT_ON,
+    UNIT_FREE,
+    RunState,
+    complete_crew,
+)
 
 DRAIN_MINUTES = 7 * 1440.0  # as engine.DRAIN_MINUTES
 SCAN_BELOW = 8  # a skill set held by at most this many units is scanned, not searched
@@ -128,7 +138,8 @@ def run(state: RunState) -> float:  # noqa: C901, PLR0912, PLR0915 - kept whole 
     the arrival, written out inline. With a queue it goes epoch by epoch, the events at one
     time in (unit, kind) order as the engine's single heap pops them, through the helpers.
     A unit that became ready and went off duty in the same epoch takes nothing from the
-    queue (the general loop would still send it: an off-duty dispatch).
+    queue (neither does ``StatusQuo.unit_ready``: no off-duty dispatch); a ready unit keeps
+    taking incidents while it is still ready (under crewing, its turn may send others).
     """
     trace, roster = state.trace, state.roster
     m = len(roster)
@@ -166,7 +177,8 @@ def run(state: RunState) -> float:  # noqa: C901, PLR0912, PLR0915 - kept whole 
             index_array.ravel()
         ]
         & located
-    ).tolist()  # a located incident whose skills every unit holds
+        & (trace.crew == 1)
+    ).tolist()  # a located incident needing one officer, with skills every unit holds
 
     # Per-incident and per-unit lists (shared with the state, which builds the outputs).
     received, where, unit_where = state.received, state._where, state._unit_where
@@ -177,12 +189,14 @@ def run(state: RunState) -> float:  # noqa: C901, PLR0912, PLR0915 - kept whole 
     unit_out, busy_minutes = state.unit, state.busy_minutes
     free, on_duty, shifts = state.free, state.on_duty, state.heap
     grade_of = trace.grade.tolist()
+    crew_need, officers, crews = state.crew_need, state.officers, state.crews
     # Heap of (clearing time, unit); the (inf, -1) sentinel is never due.
     clears: list[tuple[float, int]] = [(math.inf, -1)]
 
-    # The status quo's queue: one FIFO per (grade, required skills), as StatusQuo keeps it.
-    queues: dict[int, list[tuple[int, deque[int]]]] = {0: [], 1: [], 2: []}
-    keyed: dict[tuple[int, int], deque[int]] = {}
+    # The status quo's queue: one FIFO per (grade, required skills, crew), as StatusQuo
+    # keeps it.
+    queues: dict[int, list[tuple[int, int, deque[int]]]] = {0: [], 1: [], 2: []}
+    keyed: dict[tuple[int, int, int], deque[int]] = {}
 
     def add(u: int) -> None:
         c = ucell[u]
@@ -271,29 +285,111 @@ def run(state: RunState) -> float:  # noqa: C901, PLR0912, PLR0915 - kept whole 
             best_u, best_d = farther(a, bound, z, near, best_u=best_u, best_d=best_d)
         return best_u
 
+    def crew_pick(i: int, first: int) -> list[int]:
+        """The nearest complete crew for ``i`` (``first``, when >= 0, ahead of the rest)."""
+        need, order, total = crew_need[i], [], 0
+        if first >= 0:
+            order.append(first)
+            total += officers[first]
+            drop(first)
+            free[first] = False
+        while total < need:
+            v = nearest(i)
+            if v < 0:
+                break
+            order.append(v)
+            total += officers[v]
+            drop(v)
+            free[v] = False
+        for v in order:
+            free[v] = True
+            add(v)
+        return complete_crew(order, officers, need) if total >= need else []
+
+    def send_crew(units: list[int], i: int, t: float) -> None:
+        """Every unit of a complete crew to ``i`` at ``t`` (as ``RunState.send_crew``)."""
+        if len(units) == 1:
+            send(units[0], i, t)
+            return
+        z, f = where[i], factor[i]
+        travels = []
+        for u in units:
+            distance = abs(unit_where[u] - z)
+            if straight[i]:
+                travels.append((turnout + distance * per_km[i]) * f)
+            else:
+                travels.append(estimate(i, distance) * f)
+        travel = max(travels)
+        clear = t + (travel + service[i])
+        dispatched[i] = t
+        arrived[i] = t + travel
+        travel_out[i] = travel
+        unit_out[i] = units[travels.index(travel)]
+        crews[i] = tuple(units)
+        for u in units:
+            busy_minutes[u] += clear - t
+            if free[u] and on_duty[u]:
+                drop(u)
+            free[u] = False
+            if known[i]:
+                unit_where[u] = z
+                ucell[u] = icell[i]
+            heappush(clears, (clear, u))
+
+    def serve(i: int, t: float) -> bool:
+        """Send ``i`` its nearest unit (or complete crew) now; False when none can go."""
+        if crew_need[i] > 1:
+            units = crew_pick(i, -1)
+            if not units:
+                return False
+            send_crew(units, i, t)
+            return True
+        u = nearest(i)
+        if u < 0:
+            return False
+        send(u, i, t)
+        return True
+
     def enqueue(i: int) -> None:
-        key = (grade_of[i], needs[i])
+        key = (grade_of[i], needs[i], crew_need[i])
         queue = keyed.get(key)
         if queue is None:
             queue = keyed[key] = deque()
-            queues[key[0]].append((key[1], queue))
+            queues[key[0]].append((key[1], key[2], queue))
         queue.append(i)
 
     def take(t: float, u: int) -> bool:
-        """Ready unit ``u`` takes the highest-grade, longest-waiting incident it can serve."""
-        h = held[u]
+        """Ready unit ``u`` takes the first incident it can crew (as ``StatusQuo._take``)."""
+        h, off = held[u], officers[u]
         for grade in (0, 1, 2):
+            # The common case first: the longest-waiting head u can serve needs no more
+            # officers than u carries (the first in queue order among equal times, as the
+            # stable sort below puts it first).
             best: deque[int] | None = None
-            for mask, queue in queues[grade]:
+            best_crew = 0
+            for mask, crew, queue in queues[grade]:
                 if (
                     queue
                     and mask & h == mask
                     and (best is None or received[queue[0]] < received[best[0]])
                 ):
-                    best = queue
-            if best is not None:
+                    best, best_crew = queue, crew
+            if best is None:
+                continue
+            if best_crew <= off:
                 send(u, best.popleft(), t)
                 return True
+            heads = [
+                (received[queue[0]], crew, queue)
+                for mask, crew, queue in queues[grade]
+                if queue and mask & h == mask
+            ]
+            heads.sort(key=lambda head: head[0])  # stable: equal times keep queue order
+            for _, crew, queue in heads:
+                units = [u] if crew <= off else crew_pick(queue[0], u)
+                if units:
+                    send_crew(units, queue.popleft(), t)
+                    return True
         return False
 
     def apply(u: int, kind: int, t: float) -> bool:
@@ -362,6 +458,11 @@ def run(state: RunState) -> float:  # noqa: C901, PLR0912, PLR0915 - kept whole 
                                     u, best_d = v, d
                     else:
                         u, best_d = farther(a, bound, z, cells, best_u=u, best_d=best_d)
+                elif crew_need[i] > 1:
+                    if serve(i, t):
+                        i += 1
+                        continue
+                    u = -1
                 else:
                     u = nearest(i)
                     z = where[i]
@@ -401,12 +502,9 @@ def run(state: RunState) -> float:  # noqa: C901, PLR0912, PLR0915 - kept whole 
         t_unit = t_clear if t_clear < t_shift else t_shift
         if t_arrival < t_unit:
             t = t_arrival
-            u = nearest(i)
-            if u < 0:
+            if not serve(i, t):
                 enqueue(i)
                 waiting += 1
-            else:
-                send(u, i, t)
             i += 1
             continue
         t = t_unit
@@ -430,18 +528,15 @@ def run(state: RunState) -> float:  # noqa: C901, PLR0912, PLR0915 - kept whole 
         # The units that became ready take from the queue in that order, then the
         # incidents received at t, in order.
         for u in epoch:
-            if waiting and free[u] and on_duty[u] and take(t, u):
+            while waiting and free[u] and on_duty[u] and take(t, u):
                 waiting -= 1
         while i < n and received[i] == t:
-            u = nearest(i)
-            if u < 0:
+            if not serve(i, t):
                 enqueue(i)
                 waiting += 1
-            else:
-                send(u, i, t)
             i += 1
     pending = len(clears) - 1  # units still busy at the end
-    sent = len(unit_out) - unit_out.count(-1)
+    sent = len(unit_out) - unit_out.count(-1) + sum(len(c) - 1 for c in crews.values())
     state.busy_count = pending
     # every unit event (each send's clearing, unless still pending) and every arrival
     state.events += shift_events + sent - pending + i

@@ -3,7 +3,9 @@
 Each incident becomes one trace row: receipt time, planar position,
 grade, attendance target (force profile), category, vulnerability (``backlog.is_vulnerable``),
 the risk engine's time-independent points (``incidents.risk.features_of``), the skills the
-dispatch configuration requires, and on-scene minutes. Incidents that need nobody sent —
+dispatch configuration requires, the officers the crewing rules need
+(:mod:`watchkeeper.simulation.crewing`; the ``double-crewed`` skill becomes a crew of two)
+and on-scene minutes. Only these columns leave here: no names, addresses or free text. Incidents that need nobody sent —
 ungraded, resolution without deployment, or a duplicate call — are counted, never dropped
 silently.
 """
@@ -27,7 +29,8 @@ from watchkeeper.incidents.risk import features_of
 from watchkeeper.kernel.clock import ensure_utc
 from watchkeeper.kernel.errors import InputError
 from watchkeeper.simulation.config import SimConfig, sim_config
-from watchkeeper.simulation.roster import Roster, build_roster
+from watchkeeper.simulation.crewing import CrewRules, bundled_crew_rules, trace_skills
+from watchkeeper.simulation.roster import Roster, build_roster, uncrewable
 from watchkeeper.simulation.scenario import Scenario
 from watchkeeper.simulation.trace import GRADE_CODES, Trace, build_trace, mask_of, planar_km
 
@@ -76,8 +79,11 @@ def trace_from_states(
     centre: tuple[float, float],
     seed: int,
     service_minutes: Mapping[str, float] | None = None,
+    crewing: CrewRules | None = None,
 ) -> TraceBuild:
     """One trace row per incident needing attendance, in receipt order.
+
+    ``crewing`` sets the officers each incident needs (None: the bundled local defaults).
 
     On-scene minutes are drawn (exponential, seeded) around ``service_minutes[category]``,
     else the dispatch configuration's ``forecast.job_minutes`` for the category (assumed
@@ -99,15 +105,17 @@ def trace_from_states(
     areas = tuple(sorted({s.location.area for s in kept}))
     means = dict(service_minutes or {})
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    rows = [_row(s, profile, dispatch, origin=origin, centre=centre, skills=skills) for s in kept]
+    rules = crewing or bundled_crew_rules()
+    context = (profile, dispatch, rules)
+    rows = [_row(s, context, origin=origin, centre=centre, skills=skills) for s in kept]
     mean_service = np.array(
         [
             means.get(s.opened.category) or dispatch.forecast.job_minutes_for(s.opened.category)
             for s in kept
         ]
     )
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 8
-    received, xs, ys, urban, grade, target, vulnerable, mask = columns
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 9
+    received, xs, ys, urban, grade, target, vulnerable, mask, crew = columns
     trace = build_trace(
         origin,
         np.array(received, dtype=float),
@@ -122,6 +130,7 @@ def trace_from_states(
         risk=_base_points(kept, profile) if kept else np.zeros(0),
         skills=np.array(mask, dtype=np.uint32),
         service=rng.exponential(mean_service) if kept else np.zeros(0),
+        crew=np.array(crew, dtype=np.int64),
         areas=areas,
         categories=categories,
         skill_names=skills,
@@ -131,13 +140,13 @@ def trace_from_states(
 
 def _row(
     state: IncidentState,
-    profile: ForceProfile,
-    dispatch: DispatchConfig,
+    context: tuple[ForceProfile, DispatchConfig, CrewRules],
     *,
     origin: datetime,
     centre: tuple[float, float],
     skills: tuple[str, ...],
-) -> tuple[float, float, float, bool, int, float, bool, int]:
+) -> tuple[float, float, float, bool, int, float, bool, int, int]:
+    profile, dispatch, rules = context
     loc = state.location
     x, y = (math.nan, math.nan)
     if loc.lat is not None and loc.lon is not None:
@@ -146,6 +155,7 @@ def _row(
     grade = state.grade.grade
     target = profile.target_minutes(grade, loc.area)
     needs = dispatch.needs_for(state.opened.category, state.markers)
+    required = trace_skills(needs)
     return (
         (state.logged_at - origin) / timedelta(minutes=1),
         x,
@@ -154,7 +164,8 @@ def _row(
         GRADE_CODES.index(grade),
         math.inf if target is None else target,
         is_vulnerable(state),
-        mask_of(sorted(needs.required), skills, f"dispatch needs of {state.opened.category}"),
+        mask_of(sorted(required), skills, f"dispatch needs of {state.opened.category}"),
+        rules.officers_for(grade, state.opened.category, state.markers, needs),
     )
 
 
@@ -170,6 +181,14 @@ def check_cover(trace: Trace, roster: Roster) -> None:
                 f"scenario: 'roster.units' has no unit with skills {needed}, which "
                 f"'{category}' incidents require (dispatch configuration needs)"
             )
+    short = uncrewable(trace, roster)
+    if short:
+        index, need, able = short[0]
+        category = trace.categories[int(trace.category[index])]
+        raise InputError(
+            f"scenario: 'roster.units' carries {able} officer(s) with the skills "
+            f"'{category}' incidents require, and they need {need} (crewing rules)"
+        )
 
 
 def scenario_inputs(
@@ -194,6 +213,7 @@ def scenario_inputs(
         centre=centre,
         seed=scenario.seed,
         service_minutes=scenario.trace.service_minutes,
+        crewing=scenario.crewing,
     )
     local = scenario.trace.start.astimezone(profile.timezone)
     roster = build_roster(

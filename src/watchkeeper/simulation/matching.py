@@ -6,8 +6,10 @@ The objective is the dispatch recommender's (``dispatch/recommender.py``): for e
 travel tie-breaker and minus the bonus for sending any suitable unit; every ready unit may
 also stay free at cost 0. It is solved with ``scipy.optimize.linear_sum_assignment``.
 Array-level here because the simulator calls it hundreds of thousands of times; a unit
-test checks it picks what ``dispatch.recommender.recommend`` picks. Preferred skills and
-crewing above one unit are not modelled by the simulator (each incident takes one unit).
+test checks it picks what ``dispatch.recommender.recommend`` picks. Preferred skills are
+not modelled by the simulator. Crewing: a pair is feasible only when the unit alone
+carries the officers the incident needs; incidents needing several units are crewed after
+the matching (``policies.Watchkeeper``).
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def match(
     trace = state.trace
     need = trace.skills[queued]
     feasible = (state.roster.skills[units][:, None] & need[None, :]) == need[None, :]
+    feasible &= state.roster.officers[units][:, None] >= trace.crew[queued][None, :]
     rows = np.flatnonzero(feasible.any(axis=1))
     cols = np.flatnonzero(feasible.any(axis=0))
     if rows.size == 0 or cols.size == 0:

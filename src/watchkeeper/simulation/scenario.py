@@ -1,8 +1,11 @@
 """A scenario file a force analyst writes: demand, roster, policies, replications, targets.
 
 TOML, parsed and validated here; every error names the key (``roster.units[2].count``).
-The trace source is resolved by ``analytics.sim_inputs`` (the synthetic generator and the
-incident store live above this package). Example: ``scenarios/demo.toml``.
+The trace source is resolved above this package (the synthetic generator and the incident
+store live there): ``cli.simulate_inputs`` for ``synthetic``, and the audited read service
+:class:`watchkeeper.simulation.demand.StoreDemand` for ``store`` (incidents logged in
+``[start, end)`` of an imported log). Examples: ``scenarios/demo.toml``,
+``scenarios/slo-store.toml``.
 """
 
 from __future__ import annotations
@@ -17,18 +20,20 @@ from typing import Any
 
 from watchkeeper.kernel.clock import ensure_utc
 from watchkeeper.kernel.errors import InputError
+from watchkeeper.simulation.crewing import CrewRules, parse_crew_rules
 from watchkeeper.simulation.policies import POLICIES
 from watchkeeper.simulation.results import TARGETABLE
 from watchkeeper.simulation.roster import UnitGroup
 
-TRACE_SOURCES = ("synthetic",)
+TRACE_SOURCES = ("synthetic", "store")
 SIM_KEYS = ("travel_cv", "service_cv", "backlog_step_minutes", "max_batch")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 @dataclass(frozen=True, slots=True)
 class TraceSource:
-    """Where the demand comes from: ``synthetic`` (the seeded generator) for now."""
+    """Where the demand comes from: ``synthetic`` (the seeded generator) or ``store`` (the
+    incidents logged in ``[start, start + hours)``; ``scale`` is 1 and unused)."""
 
     kind: str
     start: datetime
@@ -49,6 +54,7 @@ class Scenario:
     units: tuple[UnitGroup, ...]
     targets: dict[str, float]  # measure -> share wanted (e.g. attended_within_target.emergency)
     sim: dict[str, float]
+    crewing: CrewRules | None = None  # None: the bundled local defaults
 
 
 def _fail(key: str, why: str) -> InputError:
@@ -116,12 +122,29 @@ def _trace(doc: Mapping[str, Any]) -> TraceSource:
     return TraceSource(
         kind=str(kind),
         start=start,
-        hours=_number(body, "hours", where, positive=True),
-        scale=_number(body, "scale", where, positive=True),
+        hours=_store_hours(body, start)
+        if kind == "store"
+        else _number(body, "hours", where, positive=True),
+        scale=1.0 if kind == "store" else _number(body, "scale", where, positive=True),
         service_minutes={
             str(k): _number(service, k, f"{where}service_minutes.", positive=True) for k in service
         },
     )
+
+
+def _store_hours(body: Mapping[str, Any], start: datetime) -> float:
+    """The window of a store trace: ``end`` (exclusive) or ``hours`` after ``start``."""
+    if ("end" in body) == ("hours" in body):
+        raise _fail("trace.end", "give either 'end' or 'hours' for a store trace (not both)")
+    if "hours" in body:
+        return _number(body, "hours", "trace.", positive=True)
+    try:
+        end = ensure_utc(datetime.fromisoformat(str(body["end"])))
+    except ValueError:
+        raise _fail("trace.end", f"must be an ISO date-time, got {body['end']!r}") from None
+    if end <= start:
+        raise _fail("trace.end", f"must be after trace.start ({start.isoformat()})")
+    return (end - start).total_seconds() / 3600.0
 
 
 def _unit_group(body: Any, where: str) -> UnitGroup:
@@ -145,6 +168,7 @@ def _unit_group(body: Any, where: str) -> UnitGroup:
         shift_start=_clock_minutes(body.get("shift_start", "00:00"), f"{where}.shift_start"),
         shift_hours=hours,
         name=str(body.get("name", "")),
+        crew=_whole(body, "crew", f"{where}.", 1) if "crew" in body else None,
     )
 
 
@@ -199,6 +223,7 @@ def parse_scenario(doc: Mapping[str, Any]) -> Scenario:
         units=_units(doc),
         targets=_shares(doc),
         sim=_sim(doc),
+        crewing=parse_crew_rules(doc["crewing"]) if "crewing" in doc else None,
     )
 
 
@@ -208,6 +233,11 @@ def load_scenario(path: Path) -> Scenario:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"scenario: cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(f"scenario: {path} line {line} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"scenario: {path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(f"scenario: {path} is nested too deeply to be a scenario") from None
     return parse_scenario(doc)

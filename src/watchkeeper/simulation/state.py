@@ -1,7 +1,15 @@
 """The mutable state of one run: where units are, who is ready, what each incident got.
 
-Policies read it and call :meth:`RunState.send`; the engine's loop feeds it events. A unit
-is *ready* when it is free (no job) and on duty. A unit clears at the incident's position.
+Policies read it and call :meth:`RunState.send` (or :meth:`RunState.send_crew`); the
+engine's loop feeds it events. A unit is *ready* when it is free (no job) and on duty. A
+unit clears at the incident's position.
+
+Crewing: incident ``i`` needs ``trace.crew[i]`` officers; unit ``u`` carries
+``roster.officers[u]``. A policy sends a complete crew at once (:func:`complete_crew`):
+one unit with enough officers, or several (e.g. two single-crewed units), every one holding
+the incident's required skills. The incident counts as attended when the crew is complete
+(the last of its units arrives); every unit of the crew then stays for the on-scene time
+and clears with the others.
 
 Speed matters here (a year for a large force is ~1.7 million events), so:
 
@@ -24,6 +32,35 @@ from watchkeeper.simulation.trace import BoolArray, FloatArray, IntArray, Trace
 
 UNIT_FREE, SHIFT_ON, SHIFT_OFF = 0, 1, 2
 BLOCKED = 1e30  # "not ready / lacks the skills": far above any squared distance in km
+
+
+def complete_crew(ordered: list[int], officers: list[int], need: int) -> list[int]:
+    """The crew to send from candidate units in preference order (nearest first).
+
+    Takes units in order until they carry ``need`` officers, then leaves out, nearest
+    first, any unit the others can do without, so one double-crewed unit goes alone rather
+    than with a single-crewed unit beside it. The last unit taken always goes: the crew is
+    complete no sooner than it would be with fewer units. ``[]`` when the candidates
+    together carry fewer than ``need`` officers.
+    """
+    picked: list[int] = []
+    total = 0
+    for u in ordered:
+        picked.append(u)
+        total += officers[u]
+        if total >= need:
+            break
+    else:
+        return []
+    k = 0
+    while k < len(picked) - 1:
+        spare = total - officers[picked[k]]
+        if spare >= need:
+            total = spare
+            del picked[k]
+        else:
+            k += 1
+    return picked
 
 
 def lognormal_factors(rng: np.random.Generator, cv: float, n: int) -> FloatArray:
@@ -60,6 +97,9 @@ class RunState:
         self._per_km: list[float] = self.minutes_per_km.tolist()
         self._observed: list[float] = trace.travel.tolist()
         self._needs: list[int] = trace.skills.tolist()
+        self.crew_need: list[int] = trace.crew.tolist()
+        self.officers: list[int] = roster.officers.tolist()
+        self.crews: dict[int, tuple[int, ...]] = {}  # incident -> its units, when several
         straight = np.isfinite(trace.x_km) & np.isnan(trace.travel)
         self._straight: list[bool] = straight.tolist()  # travel estimated from positions
         self._turnout = config.turnout_minutes
@@ -143,6 +183,28 @@ class RunState:
         u = int(cost.argmin())
         return -1 if cost[u] >= BLOCKED else u
 
+    def crew_for(self, i: int, first: int | None = None) -> list[int]:
+        """The nearest complete crew of ready units for incident ``i`` ([]: none now).
+
+        Candidates are the ready units holding ``i``'s skills, nearest first by Python's
+        ``abs(complex)`` (ties: lowest index; an incident with no position: index order);
+        ``first`` (a unit that has just become ready) goes ahead of them all.
+        """
+        cost = np.matmul(self.design, self.probe[i])
+        able: list[int] = np.flatnonzero(cost < BLOCKED).tolist()
+        if first is not None:
+            able = [u for u in able if u != first]
+        if self._known[i]:
+            z, where = self._where[i], self._unit_where
+            able.sort(key=lambda u: (abs(where[u] - z), u))
+        if first is not None:
+            able.insert(0, first)
+        return complete_crew(able, self.officers, self.crew_need[i])
+
+    def crew_travel(self, units: list[int], i: int) -> float:
+        """Estimated minutes until the crew ``units`` is complete at incident ``i``."""
+        return max(self.estimate(i, self.km(u, i)) for u in units)
+
     def km(self, u: int, i: int) -> float:
         """Straight-line km from unit ``u`` to incident ``i`` (NaN: a position unknown).
 
@@ -183,6 +245,42 @@ class RunState:
         else:
             self.design[u, 3:] = self._unready_row
         heapq.heappush(self.heap, (clear, u, UNIT_FREE))
+
+    def send_crew(self, units: list[int], i: int, t: float) -> None:
+        """Send every unit of a complete crew to incident ``i`` at ``t``.
+
+        The incident's arrival, travel and unit are those of the unit that completes the
+        crew (the latest to arrive; ties: the earliest in ``units``); every unit of the
+        crew clears together, the on-scene time after that.
+        """
+        if len(units) == 1:
+            self.send(units[0], i, t)
+            return
+        z, factor = self._where[i], self._factor[i]
+        travels = []
+        for u in units:
+            distance = abs(self._unit_where[u] - z)
+            if self._straight[i]:
+                travels.append((self._turnout + distance * self._per_km[i]) * factor)
+            else:
+                travels.append(self.estimate(i, distance) * factor)
+        travel = max(travels)
+        clear = t + (travel + self._service[i])
+        self.dispatched[i] = t
+        self.arrived[i] = t + travel
+        self.travel[i] = travel
+        self.unit[i] = units[travels.index(travel)]
+        self.crews[i] = tuple(units)
+        for u in units:
+            self.busy_minutes[u] += clear - t
+            self.free[u] = False
+            self.busy_count += 1
+            if self._known[i]:
+                self._unit_where[u] = z
+                self.design[u] = self._busy_row[i]
+            else:
+                self.design[u, 3:] = self._unready_row
+            heapq.heappush(self.heap, (clear, u, UNIT_FREE))
 
     def apply(self, u: int, kind: int, t: float) -> bool:
         """Apply one unit event; True when the unit has just become ready."""

@@ -48,6 +48,7 @@ class Trace:
     skills: MaskArray
     service: FloatArray
     travel: FloatArray
+    crew: IntArray
     areas: tuple[str, ...]
     categories: tuple[str, ...]
     skill_names: tuple[str, ...]
@@ -90,6 +91,7 @@ _COLUMNS = (
     "skills",
     "service",
     "travel",
+    "crew",
 )
 
 
@@ -140,6 +142,7 @@ def _validate(trace: Trace) -> None:
         _first_bad(back, "received", "is earlier than the record before it (out of order)")
     _first_bad(~np.isfinite(trace.service) | (trace.service < 0), "service", "must be >= 0 min")
     _first_bad(trace.travel < 0, "travel", "must be >= 0 min (or NaN to estimate)")
+    _first_bad(trace.crew < 1, "crew", "must be at least 1 officer")
     _first_bad(np.isnan(trace.target) | (trace.target <= 0), "target", "must be > 0 (inf: none)")
     _first_bad(~np.isfinite(trace.risk) | (trace.risk < 0), "risk", "must be a score >= 0")
     _first_bad(np.isnan(trace.x_km) != np.isnan(trace.y_km), "x_km", "is known without y_km")
@@ -167,6 +170,7 @@ def build_trace(
     skills: npt.ArrayLike,
     service: npt.ArrayLike,
     travel: npt.ArrayLike | None = None,
+    crew: npt.ArrayLike | None = None,
     areas: Sequence[str],
     categories: Sequence[str],
     skill_names: Sequence[str],
@@ -188,6 +192,7 @@ def build_trace(
         skills=np.asarray(skills, dtype=np.uint32),
         service=np.asarray(service, dtype=np.float64),
         travel=np.full(times.shape, np.nan) if travel is None else np.asarray(travel, float),
+        crew=np.ones(times.shape, np.int64) if crew is None else np.asarray(crew, np.int64),
         areas=tuple(areas),
         categories=tuple(categories),
         skill_names=tuple(skill_names),

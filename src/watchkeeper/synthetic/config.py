@@ -103,6 +103,27 @@ class Geography:
 
 
 @dataclass(frozen=True, slots=True)
+class ArmedDemand:
+    """Firearms incidents with an armed response (``synthetic.armed``; STANDARDS.md §8)."""
+
+    operations_per_year: Rate
+    arv_share: Rate
+    dispatch_median_minutes: Rate
+    authorisation_median_minutes: Rate
+    travel_median_minutes: Rate
+    travel_log_sigma: Rate
+    night_extra_minutes: Rate
+    on_scene_median_minutes: Rate
+    history_days: Rate
+    area_extra_minutes: dict[str, Rate]
+
+    @property
+    def arv_deployments_per_day(self) -> float:
+        """Armed operations a year with an ARV involved, per day (full scale)."""
+        return self.operations_per_year.value * self.arv_share.value / DAYS_PER_YEAR
+
+
+@dataclass(frozen=True, slots=True)
 class SyntheticConfig:
     demand: Demand
     other_categories: Weights
@@ -115,6 +136,7 @@ class SyntheticConfig:
     units: Units
     closing: Weights
     geography: Geography
+    armed: ArmedDemand | None = None  # no [armed] table: no firearms incidents generated
 
     @property
     def incidents_per_day(self) -> float:
@@ -277,6 +299,22 @@ def _geography(doc: dict[str, Any]) -> Geography:
     )
 
 
+def _armed(doc: dict[str, Any]) -> ArmedDemand | None:
+    if "armed" not in doc:
+        return None
+    areas = _at(doc, "armed.area_extra_minutes")
+    if not isinstance(areas, dict):
+        raise ConfigurationError("synthetic config: 'armed.area_extra_minutes' must be a table")
+    minutes = ArmedDemand.__match_args__[2:-2]  # the times (minutes, and the spread)
+    return ArmedDemand(
+        operations_per_year=_rate(doc, "armed.operations_per_year"),
+        arv_share=_share(doc, "armed.arv_share"),
+        history_days=_rate(doc, "armed.history_days", 0.0, 3660.0),
+        area_extra_minutes={str(a): _rate(doc, f"armed.area_extra_minutes.{a}") for a in areas},
+        **{name: _rate(doc, f"armed.{name}") for name in minutes},
+    )
+
+
 def parse_synthetic_config(doc: dict[str, Any]) -> SyntheticConfig:
     """Validate a configuration document; raises ConfigurationError naming the key."""
     return SyntheticConfig(
@@ -296,6 +334,7 @@ def parse_synthetic_config(doc: dict[str, Any]) -> SyntheticConfig:
         units=_counts(doc),
         closing=_weights(doc, "closing"),
         geography=_geography(doc),
+        armed=_armed(doc),
     )
 
 

@@ -5,6 +5,11 @@ Poisson process following the calibrated hourly and weekday profile), gives each
 grade, caller, place, THRIVE and markers, and plays its lifecycle up to ``now`` through the
 domain's ``Incident.open``/``record``. Same (config, calibration, profile, now, hours, seed,
 scale) -> the same incidents, entry for entry.
+
+Firearms incidents with an armed response (``synthetic.armed``) are thinned from the same
+stream at the configured rate (``[armed]``, STANDARDS.md 8); ``generate_armed_history`` logs
+only those over the months before the window, so the armed-response analysis has a history
+derived from the log (the rest of the demand covers the window only).
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ from watchkeeper.incidents.entries import (
 from watchkeeper.incidents.model import Incident
 from watchkeeper.incidents.policy import ForceProfile
 from watchkeeper.kernel.clock import ensure_utc
-from watchkeeper.kernel.errors import InputError
+from watchkeeper.kernel.errors import ConfigurationError, InputError
 from watchkeeper.kernel.ids import new_incident_id
+from watchkeeper.synthetic.armed import WEAPONS, ArmedResponse, roster_arvs
 from watchkeeper.synthetic.calibration import Calibration
 from watchkeeper.synthetic.config import SyntheticConfig
 from watchkeeper.synthetic.intake import check_markers, markers_for, thrive_ratings
@@ -45,10 +51,17 @@ from watchkeeper.synthetic.mix import (
 from watchkeeper.synthetic.places import Places
 from watchkeeper.synthetic.sandiego_export import write_san_diego_style_export
 
-__all__ = ["SOURCE_SYSTEM", "generate_incidents", "write_san_diego_style_export"]
+__all__ = [
+    "SOURCE_SYSTEM",
+    "generate_armed_history",
+    "generate_incidents",
+    "write_san_diego_style_export",
+]
 
 SOURCE_SYSTEM = "synthetic"
-STREAMS = ("arrivals", "categories", "places", "intake", "lifecycle", "ids")
+# Appending a stream leaves the earlier ones unchanged (SeedSequence children by index).
+STREAMS = ("arrivals", "categories", "places", "intake", "lifecycle", "ids", "armed")
+HISTORY_KEY = len(STREAMS)  # the armed history's seed child, apart from every stream
 DUPLICATE_WINDOW = timedelta(minutes=60)
 LOWER_GRADE = {Grade.EMERGENCY: Grade.PRIORITY, Grade.PRIORITY: Grade.SCHEDULED}
 
@@ -73,10 +86,10 @@ class _Factory:
         calibration: Calibration,
         profile: ForceProfile,
         rngs: dict[str, np.random.Generator],
-        run: tuple[datetime, int],
+        run: tuple[datetime, str],
     ) -> None:
         self._config, self._profile, self._rngs = config, profile, rngs
-        self._now, self._seed = run
+        self._now, self._ref_prefix = run
         shares = category_shares(config, calibration, profile)
         self._categories = list(shares)
         self._category_p = np.array([shares[c] for c in self._categories])
@@ -89,6 +102,18 @@ class _Factory:
         self._lifecycle = Lifecycle(config, profile, sigma, staff, rngs["lifecycle"])
         self._recent: deque[_Logged] = deque()
         self._count = 0
+        self._armed: ArmedResponse | None = None
+        self._armed_share = 0.0
+        if config.armed is not None:
+            if WEAPONS not in profile.categories:
+                raise ConfigurationError(
+                    f"synthetic config: [armed] needs the category '{WEAPONS}' in force "
+                    f"profile {profile.name}"
+                )
+            self._armed = ArmedResponse(config.armed, roster_arvs(), staff, config.closing,
+                                        profile.timezone, rng=rngs["armed"])  # fmt: skip
+            self._armed_share = min(1.0, config.armed.arv_deployments_per_day
+                                    / config.incidents_per_day)  # fmt: skip
 
     def _pick(self, names: tuple[str, ...]) -> str:
         return names[int(self._rngs["intake"].integers(len(names)))]
@@ -121,16 +146,36 @@ class _Factory:
             and self._rngs["categories"].random() < self._config.backlog.duplicate_share.value
         ):
             return self._duplicate(logged)
+        if self._armed is not None and self._rngs["armed"].random() < self._armed_share:
+            return self.firearms(logged)
         category, grade = self._category_and_grade()
         caller, location, repeat = self._places.caller(category == DOMESTIC_ABUSE)
         summary = f"{self._profile.categories[category].name} reported"
-        ref = f"{self._seed}:{self._count + 1}"
+        ref = f"{self._ref_prefix}{self._count + 1}"
         opened = Opened(self._source(), location, category, caller, summary, SOURCE_SYSTEM, ref)
         incident, handler = self._open(logged, opened)
         steps, start = self._intake(category, grade, repeat, handler)
         steps += self._lifecycle.plan(grade, location.area, logged, start)
         record_steps(incident, steps, self._now)
         self._recent.append(_Logged(incident.incident_id, logged, category, location, grade))
+        return incident
+
+    def firearms(self, logged: datetime) -> Incident:
+        """A 999 weapons call with an armed response (``synthetic.armed``), played to ``now``."""
+        if self._armed is None:
+            raise ConfigurationError("synthetic config: no [armed] table, no firearms incidents")
+        caller, location, _ = self._places.caller(False)
+        ref = f"{self._ref_prefix}{self._count + 1}"
+        summary = "firearm reported"
+        opened = Opened(CallSource.EMERGENCY_999, location, WEAPONS, caller, summary,
+                        SOURCE_SYSTEM, ref)  # fmt: skip
+        incident, handler = self._open(logged, opened)
+        steps, start = self._intake(WEAPONS, Grade.EMERGENCY, False, handler)
+        steps += self._armed.plan(logged, location.area, start)
+        record_steps(incident, steps, self._now)
+        self._recent.append(
+            _Logged(incident.incident_id, logged, WEAPONS, location, Grade.EMERGENCY)
+        )
         return incident
 
     def _intake(
@@ -163,7 +208,7 @@ class _Factory:
         rng = self._rngs["intake"]
         original = self._recent[int(rng.integers(len(self._recent)))]
         caller, _, _ = self._places.caller(False)
-        ref = f"{self._seed}:{self._count + 1}"
+        ref = f"{self._ref_prefix}{self._count + 1}"
         opened = Opened(
             self._source(), original.location, original.category, caller,
             "further call about an incident already logged", SOURCE_SYSTEM, ref,
@@ -202,8 +247,39 @@ def generate_incidents(  # noqa: PLR0917 - the public signature callers use posi
     check_markers(config, profile)
     sequences = np.random.SeedSequence(seed).spawn(len(STREAMS))
     rngs = {name: np.random.default_rng(s) for name, s in zip(STREAMS, sequences, strict=True)}
-    factory = _Factory(config, calibration, profile, rngs, (now, seed))
+    factory = _Factory(config, calibration, profile, rngs, (now, f"{seed}:"))
     window = (now - timedelta(hours=hours), now)
     per_day = config.incidents_per_day * scale
     times = logging_times(calibration, per_day, window, profile.timezone, rngs["arrivals"])
     return [factory.incident(logged) for logged in times]
+
+
+def generate_armed_history(  # noqa: PLR0917 - as generate_incidents
+    config: SyntheticConfig,
+    calibration: Calibration,
+    profile: ForceProfile,
+    now: datetime,
+    before: datetime,
+    seed: int,
+    scale: float = 1.0,
+) -> list[Incident]:
+    """Only the firearms incidents with an armed response, logged over the configured
+    ``[armed] history_days`` before ``now`` and up to ``before`` (where the full demand of
+    ``generate_incidents`` starts), all played forward to ``now``. Empty when the
+    configuration has no ``[armed]`` table. Same arguments -> the same incidents.
+    """
+    if scale <= 0:
+        raise InputError(f"scale must be positive, got scale={scale}")
+    armed = config.armed
+    now, before = ensure_utc(now), ensure_utc(before)
+    start = now - timedelta(days=armed.history_days.value) if armed else before
+    if armed is None or before <= start:
+        return []
+    check_markers(config, profile)
+    history = np.random.SeedSequence(seed).spawn(HISTORY_KEY + 1)[HISTORY_KEY]
+    sequences = history.spawn(len(STREAMS))
+    rngs = {name: np.random.default_rng(s) for name, s in zip(STREAMS, sequences, strict=True)}
+    factory = _Factory(config, calibration, profile, rngs, (now, f"{seed}:fa-"))
+    per_day = armed.arv_deployments_per_day * scale
+    times = logging_times(calibration, per_day, (start, before), profile.timezone, rngs["arrivals"])
+    return [factory.firearms(logged) for logged in times]

@@ -1,13 +1,11 @@
-"""Seeded synthetic SOC registers and armed deployments for the demo.
+"""Seeded synthetic SOC registers for the demo.
 
 Figures used (STANDARDS.md), each scaled by the demo's ``scale``:
 - about 6,000 OCGs and 50,000 mapped offenders nationally around 2015/16 (Police Foundation,
-  §6), over 43 forces (§6): about 140 groups per force and 8 members per group;
-- WMP armed operations: 2,421 in 2017/18 (§8), with ARVs involved in 91% of operations
-  nationally (2019/20, §8): about 6 ARV deployments a day at full scale.
-Everything else is assumed and says so: the LRO pool, SCPO numbers, attendance-time shape
-(no national ARV standard exists, §8), area effects and the member references (synthetic
-references, not entries on the nominal index).
+  §6), over 43 forces (§6): about 140 groups per force and 8 members per group.
+Everything else is assumed and says so: the LRO pool, SCPO numbers and the member references
+(synthetic references, not entries on the nominal index). Armed deployments are not made here:
+the demo logs firearms incidents (``synthetic.armed``) and derives them from the log.
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from watchkeeper.armed_policing.model import ArmedDeployment, validate_deployment
 from watchkeeper.kernel.clock import ensure_utc
 from watchkeeper.organised_crime import groups as g
 from watchkeeper.organised_crime import plans as p
@@ -29,11 +26,7 @@ from watchkeeper.organised_crime.scoring import ThreatInput
 NATIONAL_OCGS = 6000  # §6, Police Foundation (2016)
 NATIONAL_MAPPED_OFFENDERS = 50000  # §6, same source
 FORCES = 43  # §6: 43 forces in England and Wales
-WMP_ARMED_OPERATIONS_2017_18 = 2421  # §8
-ARV_INVOLVEMENT = 0.91  # §8, national 2019/20
 AREAS = ("central", "north", "south", "east", "west")  # the demo geography (synthetic/demo.toml)
-AREA_DELAY = {"central": 0.0, "north": 2.0, "south": 3.0, "east": 5.0, "west": 4.0}  # assumed
-MEDIAN_ATTENDANCE_MIN = 13.0  # assumed: no national ARV attendance standard (§8)
 ACTIVITIES = ("drug-supply", "firearms-supply", "money-laundering", "fraud", "modern-slavery",
               "organised-acquisitive-crime", "child-sexual-exploitation")  # fmt: skip
 LEVELS = ("none", "low", "medium", "high")
@@ -45,7 +38,6 @@ class SocDemo:
     plans: tuple[p.FourPPlan, ...]
     considerations: tuple[s.Consideration, ...]
     orders: tuple[s.ScpoOrder, ...]
-    deployments: tuple[ArmedDeployment, ...]
 
 
 def _threat(rng: np.random.Generator, policy: OrganisedCrimePolicy) -> ThreatInput:
@@ -128,37 +120,13 @@ def _orders(
     return orders
 
 
-def _deployments(
-    rng: np.random.Generator, now: datetime, days: int, scale: float
-) -> list[ArmedDeployment]:
-    per_day = WMP_ARMED_OPERATIONS_2017_18 * ARV_INVOLVEMENT / 365 * scale
-    n = int(rng.poisson(per_day * days))
-    offsets = np.sort(rng.uniform(0, days * 86400.0, n))
-    start = now - timedelta(days=days)
-    out = []
-    for i, off in enumerate(offsets):
-        call = start + timedelta(seconds=float(off))
-        area = AREAS[int(rng.integers(len(AREAS)))]
-        night = 2.0 if call.hour < 6 else 0.0  # assumed: fewer crews on patrol overnight
-        minutes = (
-            float(rng.lognormal(np.log(MEDIAN_ATTENDANCE_MIN), 0.45)) + AREA_DELAY[area] + night
-        )
-        auth = call + timedelta(minutes=float(rng.uniform(1, 4)))
-        sent = auth + timedelta(minutes=float(rng.uniform(0, 1)))
-        arrived = call + timedelta(minutes=max(minutes, (sent - call).total_seconds() / 60 + 1))
-        out.append(validate_deployment(ArmedDeployment(
-            f"ARV-DEP-{i:05d}", f"SYN-FA-{i:05d}", f"ARV-{int(rng.integers(1, 13)):02d}", area, call,
-            auth, sent, sent + timedelta(seconds=30), arrived)))  # fmt: skip
-    return out
-
-
-def generate_soc_demo(policy: OrganisedCrimePolicy, now: datetime, seed: int, scale: float = 0.25,
-                      armed_days: int = 183) -> SocDemo:  # fmt: skip
+def generate_soc_demo(
+    policy: OrganisedCrimePolicy, now: datetime, seed: int, scale: float = 0.25
+) -> SocDemo:
     """The demo registers ending at ``now``; same (policy, now, seed, scale) -> same output."""
     now = ensure_utc(now)
-    soc_rng, scpo_rng, armed_rng = (
-        np.random.default_rng(x) for x in np.random.SeedSequence(seed).spawn(3)
-    )
+    # Two of the original three streams: the registers stay as they were for a seed.
+    soc_rng, scpo_rng = (np.random.default_rng(x) for x in np.random.SeedSequence(seed).spawn(2))
     n_groups = max(3, round(NATIONAL_OCGS / FORCES * scale))
     lros = [f"di.lro{k:02d}" for k in range(max(2, n_groups // 5))]  # assumed pool size
     groups: list[g.OrganisedCrimeGroup] = []
@@ -178,5 +146,4 @@ def generate_soc_demo(policy: OrganisedCrimePolicy, now: datetime, seed: int, sc
             cases.append(case)
     today = now.astimezone(policy.timezone).date()
     orders = _orders(scpo_rng, today, max(2, n_groups // 6), policy)
-    deployments = _deployments(armed_rng, now, armed_days, scale)
-    return SocDemo(tuple(groups), tuple(plans), tuple(cases), tuple(orders), tuple(deployments))
+    return SocDemo(tuple(groups), tuple(plans), tuple(cases), tuple(orders))

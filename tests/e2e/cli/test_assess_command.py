@@ -99,7 +99,7 @@ def test_a_framework_file_with_an_unknown_indicator_is_refused_naming_the_entry(
     src = bundled_findings_path().parent.parent / "frameworks" / "peel-2017-effectiveness.toml"
     bad = assessed.cwd / "bad-framework.toml"
     bad.write_text(
-        src.read_text().replace('indicator = "lro_caseload"', 'indicator = "lro_workload"')
+        src.read_text().replace('indicator = "lro_weighted_caseload"', 'indicator = "lro_workload"')
     )
     outcome = assessed.fails(*AS_ANALYST, "assess", "--force", "west-midlands", "--period", "2026-Q3",
                              "--framework", str(bad))  # fmt: skip

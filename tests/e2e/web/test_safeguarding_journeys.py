@@ -153,12 +153,13 @@ def test_intake_shows_all_three_and_the_dash_rule_blocks_the_close_until_signed_
     assert supervisor.get_by_text(re.compile("DASH")).first.is_visible()
     assert supervisor.get_by_text(re.compile("domestic_abuse.close")).first.is_visible()
 
-    # The officer ticks 14 questions of the rendered DASH: high by the configured rule.
+    # The officer answers the rendered DASH, 14 yes: high by the configured rule.
     ppo.goto(f"{base_url}/da-cases/E2E-DA-11")
-    boxes = ppo.locator('#section-main input[type="checkbox"]')
-    assert boxes.count() == 27
-    for i in range(14):
-        boxes.nth(i).check()
+    yes = ppo.locator('#section-main input[type="radio"][value="yes"]')
+    no = ppo.locator('#section-main input[type="radio"][value="no"]')
+    assert yes.count() == no.count() == 27
+    for i in range(27):
+        (yes if i < 14 else no).nth(i).check()
     ppo.get_by_role("button", name="Record DASH").click()
     ppo.wait_for_url(re.compile(r"done=dash$"))
     assert ppo.locator("#risk-level strong").inner_text() == "high"

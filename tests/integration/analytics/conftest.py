@@ -32,7 +32,10 @@ from watchkeeper.incidents.entries import (
 )
 from watchkeeper.incidents.model import Incident
 from watchkeeper.kernel.ids import IncidentId
+from watchkeeper.organised_crime.config import load_policy
+from watchkeeper.organised_crime.scpo import ComplianceCheck, ScpoOrder, Term, make_order
 from watchkeeper.persistence.repository import SqlIncidentRepository
+from watchkeeper.persistence.soc_codec import encode
 from watchkeeper.persistence.tables import incident_entries, incidents, metadata
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -200,8 +203,13 @@ def _t(hours: float) -> datetime:
 REGISTER_TABLES = (
     "da_cases",
     "missing_episodes",
+    "missing_reviews",
     "offenders",
+    "offender_visits",
+    "offender_notifications",
+    "custody_periods",
     "scpo_considerations",
+    "scpo_orders",
     "ocg_groups",
     "ocg_plans",
     "armed_deployments",
@@ -226,25 +234,52 @@ def _register_rows() -> dict[str, list[dict[str, Any]]]:
         rationale: str | None,
         found: float | None,
         rhi: float | None,
+        initial: str = "no-apparent-risk",
     ) -> dict[str, Any]:
         return {"episode_ref": ref, "person_ref": f"p-{ref}", "reported_at": _t(h),
                 "date_of_birth": date(2012 if child else 1980, 1, 1), "is_child": child,
-                "looked_after": False, "markers": [], "initial_risk": "no-apparent-risk",
-                "risk": "no-apparent-risk", "call_answers": {}, "supervisor_rationale": rationale,
+                "looked_after": False, "markers": [], "initial_risk": initial,
+                "risk": initial, "call_answers": {}, "supervisor_rationale": rationale,
                 "found_at": None if found is None else _t(found),
                 "rhi_offered_at": None if rhi is None else _t(rhi), "status": "open",
                 "reported_by": "ch"}  # fmt: skip
 
-    def rso(ref: str, manager: str, status: str) -> dict[str, Any]:
-        return {"offender_ref": ref, "person_ref": f"p-{ref}", "manager_ref": manager,
-                "registered_on": date(2025, 1, 1), "risk_level": "medium", "mappa_category": 1,
-                "mappa_level": 1, "no_fixed_abode": False, "reactive": False,
-                "visit_interval_months": 6, "visit_basis": "ARMS", "visit_rationale": "r",
-                "status": status}  # fmt: skip
+    def review(ref: str, seq: int, h: float, level: str) -> dict[str, Any]:
+        return {"episode_ref": ref, "seq": seq, "at": _t(h), "by": "sgt", "level": level,
+                "rationale": "reviewed"}  # fmt: skip
 
-    def ocg(ref: str, state: str, lro: str | None) -> dict[str, Any]:
-        return {"group_id": ref, "name": ref, "state": state, "lro": lro, "created_at": _t(-100),
-                "version": 1, "document": {}}  # fmt: skip
+    def rso(ref: str, manager: str, status: str, registered: date = date(2025, 1, 1),
+            months: int = 6, **kw: Any) -> dict[str, Any]:  # fmt: skip
+        return {"offender_ref": ref, "person_ref": f"p-{ref}", "manager_ref": manager,
+                "registered_on": registered, "risk_level": "medium", "mappa_category": 1,
+                "mappa_level": 1, "no_fixed_abode": kw.get("nfa", False),
+                "reactive": kw.get("reactive", False), "visit_interval_months": months,
+                "visit_basis": "ARMS", "visit_rationale": "r", "status": status,
+                "notification_ends_on": kw.get("ends")}  # fmt: skip
+
+    def visits(ref: str, *days: date) -> list[dict[str, Any]]:
+        return [{"offender_ref": ref, "seq": i, "visited_on": d, "by": "ppo", "note": "visit"}
+                for i, d in enumerate(days, 1)]  # fmt: skip
+
+    def notes(ref: str, *made: tuple[str, date]) -> list[dict[str, Any]]:
+        return [{"offender_ref": ref, "seq": i, "kind": kind, "notified_on": on,
+                 "recorded_by": "ppo"} for i, (kind, on) in enumerate(made, 1)]  # fmt: skip
+
+    def order(ref: str, starts: date, ends: date, every: int, *checks: date) -> dict[str, Any]:
+        made = make_order(ScpoOrder(
+            ref, f"p-{ref}", "crown-court", starts, starts, ends, "soc-1", every,
+            (Term(f"{ref}-t1", "no more than one phone", starts, ends),),
+            checks=tuple(ComplianceCheck(f"{ref}-c{i}", d, "soc-1", "compliant")
+                         for i, d in enumerate(checks, 1)),
+        ), load_policy().scpo)  # fmt: skip
+        return {"order_id": ref, "person_ref": made.person_ref, "group_id": None,
+                "court": made.court, "starts_on": starts, "ends_on": ends,
+                "monitoring_officer": made.monitoring_officer, "version": 1,
+                "document": encode(made)}  # fmt: skip
+
+    def ocg(ref: str, state: str, lro: str | None, band: str | None = None) -> dict[str, Any]:
+        return {"group_id": ref, "name": ref, "state": state, "band": band, "lro": lro,
+                "created_at": _t(-100), "version": 1, "document": {}}  # fmt: skip
 
     def arv(ref: str, incident: str, call: float, arrived: float | None) -> dict[str, Any]:
         return {"deployment_id": ref, "incident_ref": incident, "arv": ref, "area": "north",
@@ -262,12 +297,65 @@ def _register_rows() -> dict[str, list[dict[str, Any]]]:
             mp("m2", 10, True, "checked with school", 20, None),
             mp("m3", 11, False, None, None, None),
             mp("m4", -20, True, "ok", 5, 5 + 73),
+            mp("m5", 2, False, None, 22, None, initial="high"),
+            mp("m6", -3, False, None, 4.5, None, initial="medium"),
+            mp("m7", 23, False, None, None, None, initial="high"),
+        ],
+        "missing_reviews": [
+            review("m4", 1, 3, "high"),
+            review("m5", 1, 2.5, "medium"),
+            review("m5", 2, 7, "medium"),
+            review("m5", 3, 11, "low"),
+            review("m6", 1, 0.5, "medium"),
         ],
         "offenders": [
             rso("o1", "A", "active"),
             rso("o2", "A", "active"),
             rso("o3", "B", "active"),
             rso("o4", "C", "ended"),
+            rso("o5", "B", "active", date(2025, 9, 1), reactive=True),
+            rso("o6", "B", "active", date(2025, 12, 1), 3, nfa=True),
+            rso("o7", "B", "active", ends=date(2026, 2, 28)),
+        ],
+        "offender_visits": [
+            *visits("o1", date(2025, 6, 20), date(2025, 9, 1), date(2026, 3, 1)),
+            *visits("o2", date(2025, 8, 29)),
+            *visits("o3", date(2025, 9, 1)),
+            *visits("o4", date(2025, 9, 1)),
+            *visits("o6", date(2026, 3, 2)),
+        ],
+        "offender_notifications": [
+            *notes(
+                "o1",
+                ("initial", date(2025, 1, 1)),
+                ("change", date(2025, 3, 1)),
+                ("periodic", date(2026, 2, 27)),
+            ),
+            *notes(
+                "o2",
+                ("initial", date(2025, 3, 1)),
+                ("travel", date(2025, 6, 1)),
+                ("periodic", date(2026, 3, 2)),
+            ),
+            *notes("o4", ("initial", date(2025, 3, 1))),
+            *notes(
+                "o6",
+                ("initial", date(2025, 12, 1)),
+                ("periodic", date(2026, 2, 22)),
+                ("periodic", date(2026, 3, 1)),
+            ),
+            *notes("o7", ("initial", date(2025, 3, 1))),
+        ],
+        "custody_periods": [
+            {"offender_ref": "o3", "seq": 1, "starts_on": date(2026, 2, 15), "ends_on": None},
+        ],
+        "scpo_orders": [
+            order(
+                "ord1", date(2026, 1, 4), date(2030, 12, 31), 28, date(2026, 2, 1), date(2026, 3, 4)
+            ),
+            order("ord2", date(2026, 2, 1), date(2030, 12, 31), 28, date(2026, 3, 5)),
+            order("ord3", date(2025, 3, 1), date(2026, 2, 28), 365),
+            order("ord4", date(2026, 2, 22), date(2030, 12, 31), 7, date(2026, 2, 25)),
         ],
         "scpo_considerations": [
             {
@@ -296,11 +384,11 @@ def _register_rows() -> dict[str, list[dict[str, Any]]]:
             },
         ],
         "ocg_groups": [
-            ocg("g1", "active", "L1"),
-            ocg("g2", "active", "L1"),
-            ocg("g3", "active", None),
-            ocg("g4", "archived", "L2"),
-            ocg("g5", "dormant", "L2"),
+            ocg("g1", "active", "L1", "A"),
+            ocg("g2", "active", "L1", "D"),
+            ocg("g3", "active", None, "A"),
+            ocg("g4", "archived", "L2", "A"),
+            ocg("g5", "dormant", "L2", "B"),
         ],
         "ocg_plans": [
             {
@@ -331,27 +419,67 @@ def _register_rows() -> dict[str, list[dict[str, Any]]]:
 # Hand computation: DASH completed 2 of 3 cases opened in the period; signed off 1 of those
 # 2; high risk d1, d2 -> MARAC 1 of 2. Children with no-apparent-risk reported in the period
 # m1, m2 -> no rationale 1 of 2. Children found in the period m1 (RHI 47 h), m2 (none), m4
-# (73 h) -> 1 of 3. Active offenders 3 over managers A, B -> 1.5. SCPO decided 1 of 2.
-# Active groups g1, g2, g3 -> owned and with a current plan: g1 -> 1 of 3. Caseload states
-# with an LRO: g1, g2 (L1), g5 (L2) -> 1.5. ARV: A first arrival 9 min, B 20 -> median 14.5,
-# p90 9 + 0.9 * 11 = 18.9.
+# (73 h) -> 1 of 3. Active offenders o1, o2, o3, o5, o6, o7 over managers A, B -> 3.0. SCPO
+# decided 1 of 2. Active groups g1, g2, g3 -> owned and with a current plan: g1 -> 1 of 3.
+# Caseload states with an LRO: g1, g2 (L1), g5 (L2) -> 1.5; band-weighted with the default
+# weights (A 3, B 2, D 0.5): L1 3 + 0.5, L2 2 -> 5.5 / 2 = 2.75. ARV: A first arrival 9 min,
+# B 20 -> median 14.5, p90 9 + 0.9 * 11 = 18.9.
+#
+# Missing-person reviews (default intervals: high 1 h, medium 4 h, low 12 h, no apparent
+# risk 24 h; hours from T0, period [0, 24)):
+#   m1-m3 reported 9-11 h at no apparent risk: due 33-35 h, after the period.
+#   m4 reported -20 (24 h) -> due 4, found at 5: counted, review at 3 -> on time;
+#      review at 3 (high, 1 h) -> due 4, still missing, no later review -> late.
+#   m5 reported 2 (high) -> due 3, review 2.5 on time; 2.5 (medium) -> due 6.5, next 7 late;
+#      7 (medium) -> due 11, next at 11 on time (at the due time); 11 (low) -> due 23, but
+#      found at 22: not counted.
+#   m6 reported -3 (medium) -> due 1, review 0.5 on time; 0.5 -> due 4.5, found at 4.5
+#      (found by then): not counted.
+#   m7 reported 23 (high) -> due 24 = the period end: not in the period.
+#   -> 4 of 6.
+# RSO visits (period day 2026-03-01 in Europe/London):
+#   o1 visited 2025-09-01 (6 months) -> due 2026-03-01, visited that day -> on time.
+#   o2 visited 2025-08-29 -> due 2026-02-28 (clamped to February's end, not rolled to
+#      1 March): before the period. o3's due 2026-03-01 falls in custody (from 2026-02-15):
+#      not counted. o4 ended, o5 reactively managed: not counted.
+#   o6 registered 2025-12-01 (3 months) -> due 2026-03-01, visited 2026-03-02 -> late.
+#   -> 1 of 2.
+# RSO s85 re-notification (12 months; no fixed abode 7 days after):
+#   o1 change 2025-03-01 restarts the clock -> due 2026-03-01, periodic 2026-02-27: on time.
+#   o2 initial 2025-03-01 -> due 2026-03-01; the travel notice does not restart it; periodic
+#      2026-03-02: late. o6 (no fixed abode) periodic 2026-02-22 -> due 2026-03-01, next on
+#      2026-03-01: on time. o4 ended; o7's period ended 2026-02-28: not counted.
+#   -> 2 of 3.
+# SCPO checks (grace 3 days):
+#   ord1 check 2026-02-01 (28 days) -> due 2026-03-01, next 2026-03-04 = due + 3: on time.
+#   ord2 from 2026-02-01 -> due 2026-03-01, first check 2026-03-05 = due + 4: late.
+#   ord3 from 2025-03-01 (365 days) -> due 2026-03-01, after its last day 2026-02-28: none.
+#   ord4 from 2026-02-22 (7 days) -> due 2026-03-01, checked early on 2026-02-25: on time.
+#   -> 2 of 3.
 REGISTER_EXPECTED: dict[str, float | None] = {
     "dash_completion_rate": 200.0 / 3,
     "dash_supervisor_signoff_rate": 50.0,
     "marac_referral_rate_high_risk": 50.0,
     "child_no_apparent_risk_without_rationale": 50.0,
     "return_home_interviews_within_72h": 100.0 / 3,
-    "offender_manager_caseload": 1.5,
+    "offender_manager_caseload": 3.0,
     "scpo_considered_rate": 50.0,
     "ocg_owned_with_current_4p_plan": 100.0 / 3,
     "lro_caseload": 1.5,
+    "lro_weighted_caseload": 2.75,
     "arv_attendance_median_minutes": 14.5,
     "arv_attendance_p90_minutes": 18.9,
-    # rules needing the registers' schedule logic: not computed yet
-    "missing_person_reviews_on_time": None,
-    "rso_visits_on_time": None,
-    "rso_notifications_on_time": None,
-    "scpo_checks_on_schedule": None,
+    "missing_person_reviews_on_time": 400.0 / 6,
+    "rso_visits_on_time": 50.0,
+    "rso_notifications_on_time": 200.0 / 3,
+    "scpo_checks_on_schedule": 200.0 / 3,
+}
+REGISTER_COUNTS: dict[str, tuple[float, float]] = {
+    "missing_person_reviews_on_time": (4, 6),
+    "rso_visits_on_time": (1, 2),
+    "rso_notifications_on_time": (2, 3),
+    "scpo_checks_on_schedule": (2, 3),
+    "lro_weighted_caseload": (5.5, 2),
 }
 
 

@@ -36,6 +36,7 @@ from watchkeeper.persistence.uow import SqlImportUnitOfWork
 from .conftest import (  # type: ignore[import-not-found]
     EXPECTED,
     PERIOD,
+    REGISTER_COUNTS,
     REGISTER_EXPECTED,
     store_incidents,
     store_registers,
@@ -50,6 +51,9 @@ def _check_expected(results: dict[str, IndicatorValue]) -> None:
         else:
             assert got.status == "ok", (key, got.note)
             assert got.value == pytest.approx(expected), key
+    for key, counts in REGISTER_COUNTS.items():
+        assert (results[key].numerator, results[key].denominator) == counts, key
+    assert results["lro_weighted_caseload"].note == "5.5 band-weighted groups over 2 LROs"
 
 
 def _same(a: dict[str, IndicatorValue], b: dict[str, IndicatorValue]) -> None:

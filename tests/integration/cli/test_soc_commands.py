@@ -64,3 +64,16 @@ def test_other_roles_are_refused(cli):
     assert isinstance(result.exception, PermissionDenied)
     result = cli("--as", "soc", "armed", "report", "--out", "unused")
     assert isinstance(result.exception, PermissionDenied)
+
+
+def test_the_commander_derives_deployments_from_the_log_and_again_adds_nothing(cli):
+    import re
+
+    first = cli("--as", "firearms", "armed", "derive")
+    assert first.exit_code == 0, first.output
+    assert re.search(r"armed incidents in the log: \d+; deployments added \d+", first.output)
+    again = cli("--as", "firearms", "armed", "derive", "--months", "1")
+    assert again.exit_code == 0, again.output
+    assert "deployments added 0, updated 0" in again.output
+    refused = cli("--as", "soc", "armed", "derive")
+    assert isinstance(refused.exception, PermissionDenied)

@@ -17,6 +17,7 @@ from watchkeeper.incidents.entries import (
     ContactMade,
     Corrected,
     EnRoute,
+    FirearmsAuthorised,
     Grade,
     Graded,
     Level,
@@ -64,6 +65,7 @@ def with_every_kind(incident):
     record(incident, ResourceAssigned("Alpha-1", reason="nearest"), 10)
     record(incident, EnRoute("Alpha-1"), 11)
     record(incident, Arrived("Alpha-1"), 12)
+    record(incident, FirearmsAuthorised("Insp 4412", "weapon seen"), 12)
     record(incident, AlertAcknowledged("breach", "taking it"), 13)
     record(incident, Corrected("cad", "24-1", {"category": ["domestic", "assault"]}), 13)
     record(incident, Closed("crime-recorded", note="arrest"), 14)

@@ -39,6 +39,7 @@ from watchkeeper.kernel.ids import IncidentId
 from watchkeeper.persistence import schema
 from watchkeeper.persistence.cad_import.importer import import_files
 from watchkeeper.persistence.cad_import.profile import load_profile
+from watchkeeper.persistence.entry_sealing import sealer_for
 from watchkeeper.persistence.repository import SqlIncidentRepository, entry_from_row
 from watchkeeper.persistence.tables import audit_log, incident_entries, incidents
 from watchkeeper.settings import Settings
@@ -127,6 +128,7 @@ class CrashStore:
             force_profile_path=None,
             audit_key_file=directory / "audit.key",
             audit_head_file=directory / "audit.head",
+            field_key_file=directory / "fields.key",  # children read and write with it too
         )
         schema.upgrade(database_url)
         self.app: Application = build(self.settings, SystemClock(), hasher=FastHasher())
@@ -143,6 +145,7 @@ class CrashStore:
             "WATCHKEEPER_DATABASE_URL": self.url,
             "WATCHKEEPER_AUDIT_KEY_FILE": str(self.settings.audit_key_file),
             "WATCHKEEPER_AUDIT_HEAD_FILE": str(self.settings.audit_head_file),
+            "WATCHKEEPER_FIELD_KEY_FILE": str(self.settings.field_key_file),
         }
         if point is not None:
             env |= {
@@ -229,8 +232,11 @@ class CrashStore:
                     incident_entries.c.incident_id, incident_entries.c.seq
                 )
             ).all()
+            sealer = sealer_for(connection)  # personal fields are sealed (issue 8 part 6)
             logs = {
-                incident_id: Incident(IncidentId(incident_id), [entry_from_row(r) for r in group])
+                incident_id: Incident(
+                    IncidentId(incident_id), [entry_from_row(r, sealer) for r in group]
+                )
                 for incident_id, group in groupby(rows, key=lambda r: r.incident_id)
             }
             repository = SqlIncidentRepository(connection)

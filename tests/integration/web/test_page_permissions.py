@@ -26,11 +26,15 @@ PAGE_NEEDS = {
     "/assessment/report.css": Permission.ASSESSMENT_READ,
     "/soc": Permission.SOC_READ,  # issue 6
     "/soc/groups/{group_id}": Permission.SOC_READ,
+    "/soc/orders/{order_id}": Permission.SOC_READ,
     "/armed": Permission.ARMED_ANALYSIS,
     "/intake": Permission.INTAKE_LOOKUP,  # issue 5
     "/people/{person_ref}": Permission.PEOPLE_READ,
+    "/da-cases/new": Permission.DASH_RECORD,  # the open-case form
     "/da-cases/{case_ref}": Permission.SAFEGUARDING_READ,
+    "/missing/new": Permission.MISSING_MANAGE,  # the report-missing form
     "/missing/{episode_ref}": Permission.SAFEGUARDING_READ,
+    "/offenders/new": Permission.OFFENDER_MANAGE,
     "/offenders/{offender_ref}": Permission.OFFENDER_READ,
     "/work": Permission.DUTIES_READ,
     "/work/overdue": Permission.DUTIES_READ,
@@ -71,6 +75,12 @@ def test_each_role_sees_exactly_the_pages_its_permissions_allow(
         "/api/soc/groups", json={"name": "G", "activities": ["drugs"]}
     )
     group_id = group.json()["group_id"]  # issue 6: a group for the group page
+    day = T0.date().isoformat()
+    order = {"order_id": "S-1", "person_ref": "P-1", "court": "crown-court", "made_on": day,
+             "starts_on": day, "ends_on": day, "monitoring_officer": "dc.a",
+             "terms": [{"term_id": "T1", "text": "t", "starts_on": day, "ends_on": day}]}  # fmt: skip
+    made = signed_in(Role.SOC_OFFICER).post("/api/soc/orders", json=order)
+    assert made.status_code == 201, made.text  # and an order for the order page
     ppo = signed_in(Role.PUBLIC_PROTECTION)  # issue 5: one record on each register
     seed_one_address(ppo, T0.date())
     report_child_missing(ppo, T0.isoformat())
@@ -79,6 +89,7 @@ def test_each_role_sees_exactly_the_pages_its_permissions_allow(
     client = signed_in(role)
     for path, needs in PAGE_NEEDS.items():
         target = path.replace("{ref}", ref).replace("{group_id}", group_id)
+        target = target.replace("{order_id}", "S-1")
         for name, value in RECORDS.items():
             target = target.replace(name, value)
         response = client.get(target)

@@ -13,6 +13,7 @@ from tests.integration.web.safeguarding_seed import (
     DASH,
     MAIN,
     SUPERVISOR,
+    dash_answers,
     ok,
     report_child_missing,
     seed_one_address,
@@ -51,19 +52,21 @@ def test_the_dash_page_renders_the_form_scores_it_and_the_supervisor_signs_off(s
     assert page.status_code == 200
     html = page.text
     for question in DASH.questions:  # every question of every section, from the form data
-        assert f'name="q-{question.key}"' in html
-    assert 'name="section-s-dash"' in html and 'name="section-hbv"' in html
+        for answer in ("yes", "no", "not-known"):  # each answered yes / no / not known
+            assert f'name="q-{question.key}" value="{answer}"' in html
+    assert 'id="section-s-dash"' in html and 'id="section-hbv"' in html
     _no_inline_code(html)
     _labels_for_every_input(html)
     assert "dash-completion" in html
 
-    ticked = {f"q-{key}": "yes" for key in MAIN[:14]}
+    ticked = {f"q-{key}": answer for key, answer in dash_answers(14).items()}
     posted = ppo.post("/da-cases/DA-1/dash", data={"form_id": DASH.form_id, **ticked},
                       follow_redirects=False)  # fmt: skip
     assert posted.status_code == 303 and posted.headers["location"] == "/da-cases/DA-1?done=dash"
     after = ppo.get("/da-cases/DA-1?done=dash").text
     assert "<strong>high</strong>" in after and "14 yes" in after
-    assert after.count("checked>") >= 14  # the answers are shown ticked, not re-typed
+    assert after.count('value="yes" checked') == 14  # the answers are shown, not re-typed
+    assert after.count('value="no" checked') == len(MAIN) - 14
     assert "14 questions answered yes" in after
     assert "Sign off" not in after  # not the officer's act
 
@@ -86,7 +89,7 @@ def test_a_judgement_below_the_checklist_and_a_blank_refusal_are_refused_and_not
     ppo = signed_in(Role.PUBLIC_PROTECTION)
     seed_one_address(ppo, clock.now().date())
     _open_case(ppo)
-    ticked = {f"q-{key}": "yes" for key in MAIN[:14]}
+    ticked = {f"q-{key}": answer for key, answer in dash_answers(14).items()}
     lower = {"form_id": DASH.form_id, "judgement_level": "standard",
              "judgement_rationale": "seems fine", **ticked}  # fmt: skip
     refused = ppo.post("/da-cases/DA-1/dash", data=lower)

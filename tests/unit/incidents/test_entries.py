@@ -30,6 +30,7 @@ SAMPLES: list[e.EntryPayload] = [
     e.ResourceAssigned("PC-9", "nearest"),
     e.EnRoute("PC-9"),
     e.Arrived("PC-9"),
+    e.FirearmsAuthorised("Insp 4412", "knife seen, threat to life"),
     e.Closed("no-crime"),
     e.Corrected("slo", "211001001", {"arrived": ["00:03", "00:04"]}),
     e.AlertAcknowledged("breach", "taking it"),

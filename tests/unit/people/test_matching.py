@@ -106,3 +106,16 @@ def test_dates_of_birth_are_compared_allowing_transposition_and_one_wrong_digit(
     a: date | None, b: date, reason: str
 ) -> None:
     assert compare_dates(a, b, POLICY)[1] == reason
+
+
+def test_a_namesake_with_weaker_date_evidence_is_not_suggested_beside_a_full_match() -> None:
+    """One-to-one linkage: the same name one digit out is dropped when an exact record exists,
+    and suggested when it is the best evidence there is."""
+    near = Person("P8", (PersonName("Tamsin", "Ashford"),), date(1990, 3, 5))
+    query = _query("Tamsin", "Ashford", date(1990, 3, 4))
+    assert _suggest(query, TAMSIN, near) == ["P1"]
+    assert _suggest(query, near) == ["P8"]
+    found = suggest_matches(
+        query, NominalIndex([TAMSIN, near]), TODAY, MatchPolicy(rival_sharpness=0.0)
+    )
+    assert [s.person_ref for s in found] == ["P1", "P8"]

@@ -47,7 +47,8 @@ def unit_speed_config(bundled_sim_config: SimConfig) -> SimConfig:
 
 
 def trace_of(rows: Sequence[dict[str, Any]], skill_names: Sequence[str] = SKILLS) -> Trace:
-    """Rows with keys t, x, y, service; optionally grade, risk, skills, vulnerable, travel."""
+    """Rows with keys t, x, y, service; optionally grade, risk, skills, vulnerable, travel,
+    crew (officers needed, default 1)."""
     grade = [r.get("grade", 1) for r in rows]
     return build_trace(
         ORIGIN,
@@ -64,6 +65,7 @@ def trace_of(rows: Sequence[dict[str, Any]], skill_names: Sequence[str] = SKILLS
         skills=[r.get("skills", 1) for r in rows],
         service=[r["service"] for r in rows],
         travel=[r.get("travel", float("nan")) for r in rows],
+        crew=[r.get("crew", 1) for r in rows],
         areas=["a"],
         categories=["general"],
         skill_names=skill_names,
@@ -71,7 +73,8 @@ def trace_of(rows: Sequence[dict[str, Any]], skill_names: Sequence[str] = SKILLS
 
 
 def roster_of(units: Sequence[dict[str, Any]], skill_names: Sequence[str] = SKILLS) -> Roster:
-    """Units with keys x, y and optionally skills (names), start (minutes), hours."""
+    """Units with keys x, y and optionally skills (names), start (minutes), hours, crew
+    (officers on board; default 2 when double-crewed, else 1)."""
     groups = [
         UnitGroup(
             "a",
@@ -81,6 +84,7 @@ def roster_of(units: Sequence[dict[str, Any]], skill_names: Sequence[str] = SKIL
             u.get("hours", 24.0),
             position=(u.get("x", 0.0), u.get("y", 0.0)),
             name=f"u{k}",
+            crew=u.get("crew"),
         )
         for k, u in enumerate(units)
     ]

@@ -11,7 +11,9 @@ from watchkeeper.simulation.engine import RunResult, simulate
 FIELDS = ("dispatched", "arrived", "travel", "unit", "busy_minutes", "duty_minutes")
 
 
-def _rows(seed: int, n: int, *, integer_times: bool, unknown: float, observed: float):
+def _rows(
+    seed: int, n: int, *, integer_times: bool, unknown: float, observed: float, crewed: float = 0.0
+):
     rng = np.random.default_rng(seed)
     received = np.sort(rng.uniform(0.0, 2 * 1440.0, n))
     service = rng.exponential(60.0, n)
@@ -22,6 +24,8 @@ def _rows(seed: int, n: int, *, integer_times: bool, unknown: float, observed: f
     x[lost], y[lost] = np.nan, np.nan
     travel = np.where(rng.random(n) < observed, rng.uniform(1.0, 20.0, n), np.nan)
     skills = rng.choice([1, 1, 1, 1, 3, 5], n)
+    crew = np.where(rng.random(n) < crewed, rng.choice([2, 2, 3], n), 1)
+    crew = np.where(skills == 5, np.minimum(crew, 2), crew)  # one ARV, of two officers
     return [
         {
             "t": float(t),
@@ -31,14 +35,15 @@ def _rows(seed: int, n: int, *, integer_times: bool, unknown: float, observed: f
             "grade": int(g),
             "skills": int(k),
             "travel": float(v),
+            "crew": int(c),
         }
-        for t, a, b, s, g, k, v in zip(
-            received, x, y, service, rng.integers(0, 3, n), skills, travel, strict=True
+        for t, a, b, s, g, k, v, c in zip(
+            received, x, y, service, rng.integers(0, 3, n), skills, travel, crew, strict=True
         )
     ]
 
 
-def _units(seed: int, m: int):
+def _units(seed: int, m: int, *, crewed: bool = False):
     rng = np.random.default_rng(seed + 1)
     skills = [("response",), ("response", "double-crewed"), ("response", "arv")]
     centres = [(-8.0, 0.0), (0.0, 4.0), (9.0, -3.0)]
@@ -51,6 +56,7 @@ def _units(seed: int, m: int):
             "skills": skills[0 if k % 4 else 1] if k != 5 else skills[2],
             "start": float(rng.choice([0.0, 420.0, 840.0, 1320.0])),
             "hours": float(rng.choice([8.0, 10.0, 24.0])),
+            "crew": (2 if k == 5 else int(rng.choice([1, 1, 2, 3]))) if crewed and k % 4 else None,
         })  # fmt: skip
     return units
 
@@ -87,4 +93,35 @@ def test_the_fast_loop_matches_the_general_path_field_by_field(
     assert (fast.waits > 0).sum() > 10  # queues formed: the comparison is not trivial
     for field in FIELDS:
         np.testing.assert_array_equal(getattr(fast, field), getattr(general, field), field)
+    assert (fast.events, fast.end) == (general.events, general.end)
+
+
+@pytest.mark.parametrize(
+    ("seed", "units", "integer_times", "unknown", "observed", "noise"),
+    [
+        (11, 14, False, 0.0, 0.0, False),
+        (12, 8, True, 0.0, 0.0, False),  # heavy queueing, simultaneous events
+        (13, 20, False, 0.2, 0.1, True),  # no position / observed travel, noise
+    ],
+)
+def test_the_fast_loop_matches_the_general_path_on_crewed_demand(
+    monkeypatch, make_trace, make_roster, bundled_sim_config,
+    seed, units, integer_times, unknown, observed, noise,
+):  # fmt: skip
+    # A third of incidents need 2 or 3 officers; units carry 1, 2 or 3.
+    trace = make_trace(_rows(seed, 400, integer_times=integer_times, unknown=unknown,
+                             observed=observed, crewed=0.35))  # fmt: skip
+    roster = make_roster(_units(seed, units, crewed=True))
+    config = bundled_sim_config.with_changes(travel_cv=0.3, service_cv=0.5) if noise else (
+        bundled_sim_config
+    )  # fmt: skip
+    assert fast_status_quo.applies(roster)
+    fast, general = _both(monkeypatch, trace, roster, config, seed)
+    assert (fast.waits > 0).sum() > 10  # queues formed: the comparison is not trivial
+    several = [i for i, crew in general.crews.items() if len(crew) > 1]
+    assert len(several) >= 5  # crews of several units were sent: crewing is exercised
+    assert any(trace.crew[i] > 1 and len(general.units_of(i)) == 1 for i in range(len(trace)))
+    for field in FIELDS:
+        np.testing.assert_array_equal(getattr(fast, field), getattr(general, field), field)
+    assert fast.crews == general.crews
     assert (fast.events, fast.end) == (general.events, general.end)

@@ -13,6 +13,7 @@ from watchkeeper.dispatch.config import bundled_dispatch_document, parse_dispatc
 from watchkeeper.incidents.model import Status
 from watchkeeper.incidents.risk import features_of
 from watchkeeper.kernel.errors import InputError
+from watchkeeper.simulation.crewing import bundled_crew_rules
 from watchkeeper.simulation.incident_trace import scenario_inputs, trace_from_states
 from watchkeeper.simulation.roster import UnitGroup
 from watchkeeper.simulation.scenario import Scenario, TraceSource
@@ -76,7 +77,37 @@ def test_rows_carry_the_profile_targets_risk_points_and_required_skills(
     needs = dispatch.needs_for(first.opened.category, first.markers).required
     assert set(
         trace.skill_names[k] for k in range(len(trace.skill_names)) if int(trace.skills[0]) >> k & 1
-    ) == set(needs)
+    ) == set(needs) - {"double-crewed"}  # in the simulator, a crew of two (crewing.py)
+
+
+def test_rows_carry_the_officers_the_crewing_rules_need(states, force_profile, dispatch):
+    rules = bundled_crew_rules()
+    trace = trace_from_states(
+        states, force_profile, dispatch, origin=START, centre=CENTRE, seed=1, crewing=rules
+    ).trace
+    kept = sorted(
+        (
+            s
+            for s in states
+            if s.grade is not None and s.duplicate_of is None and s.grade.grade in GRADE_CODES
+        ),
+        key=lambda s: s.logged_at,
+    )
+    expected = [
+        rules.officers_for(
+            s.grade.grade,
+            s.opened.category,
+            s.markers,
+            dispatch.needs_for(s.opened.category, s.markers),
+        )
+        for s in kept
+    ]
+    assert trace.crew.tolist() == expected
+    assert 2 in expected and 1 in expected  # domestic abuse needs two officers here
+    da = [i for i, s in enumerate(kept) if s.opened.category == "domestic-abuse"]
+    assert da and all(trace.crew[i] == 2 for i in da)
+    double = trace.skill_names.index("double-crewed")
+    assert not (trace.skills >> double & 1).any()  # a crew of two, not a required skill
 
 
 def test_a_roster_without_a_required_skill_is_refused_naming_the_roster(
@@ -88,13 +119,37 @@ def test_a_roster_without_a_required_skill_is_refused_naming_the_roster(
         replications=1,
         seed=1,
         trace=TraceSource("synthetic", START, 8.0, 0.05),
-        units=(UnitGroup("central", 5, ("response",)),),
+        units=(UnitGroup("central", 5, ("dog",)),),
         targets={},
         sim={},
     )
     build = trace_from_states(states, force_profile, dispatch, origin=START, centre=CENTRE, seed=1)
-    assert int(build.trace.skills.max()) > 1  # some incidents need more than "response"
+    response = 1 << build.trace.skill_names.index("response")
+    assert (build.trace.skills & response).all()  # every incident needs "response"
     with pytest.raises(InputError, match=r"scenario: 'roster.units' has no unit with skills"):
+        scenario_inputs(
+            scenario,
+            states,
+            (force_profile, dispatch),
+            centre=CENTRE,
+            area_centres={"central": (0.0, 0.0)},
+        )
+
+
+def test_a_roster_too_small_to_crew_an_incident_is_refused_naming_the_roster(
+    states, force_profile, dispatch
+):
+    scenario = Scenario(
+        name="t",
+        policies=("status-quo",),
+        replications=1,
+        seed=1,
+        trace=TraceSource("synthetic", START, 8.0, 0.05),
+        units=(UnitGroup("central", 1, ("response", "arv")),),  # one officer in all
+        targets={},
+        sim={},
+    )
+    with pytest.raises(InputError, match=r"'roster.units' carries 1 officer\(s\).*need 2"):
         scenario_inputs(
             scenario,
             states,

@@ -104,3 +104,53 @@ def test_a_toml_syntax_error_names_the_file(tmp_path):
 def test_the_demo_file_is_valid_toml_with_a_roster():
     doc = tomllib.loads(DEMO.read_text())
     assert doc["roster"]["units"]
+
+
+STORE = DEMO.with_name("slo-store.toml")
+
+
+def _store(**trace):
+    doc = copy.deepcopy(VALID)
+    doc["trace"] = {"source": "store", "start": "2022-01-01T08:00:00+00:00", **trace}
+    return doc
+
+
+def test_a_store_trace_takes_its_window_from_end_or_hours():
+    by_end = parse_scenario(_store(end="2022-01-08T08:00:00+00:00"))
+    by_hours = parse_scenario(_store(hours=168))
+    assert by_end.trace.kind == "store" and by_end.trace.hours == 168.0
+    assert by_end.trace == by_hours.trace
+    shipped = load_scenario(STORE)
+    assert shipped.trace.kind == "store" and shipped.trace.hours == 31 * 24.0
+    assert [g.officers for g in shipped.units] == [2, 2, 1, 1, 2]  # arv: crew = 2
+
+
+@pytest.mark.parametrize(
+    ("trace", "key"),
+    [
+        ({}, "trace.end"),
+        ({"end": "2022-01-08T08:00:00+00:00", "hours": 3}, "trace.end"),
+        ({"end": "2021-12-31T00:00:00+00:00"}, "trace.end"),
+        ({"end": "next week"}, "trace.end"),
+        ({"hours": -2}, "trace.hours"),
+    ],
+)
+def test_a_bad_store_window_is_refused_naming_the_key(trace, key):
+    with pytest.raises(InputError, match=re.escape(f"'{key}'")):
+        parse_scenario(_store(**trace))
+
+
+def test_unit_crews_and_crewing_rules_come_from_the_scenario():
+    doc = copy.deepcopy(VALID)
+    doc["roster"]["units"][0]["crew"] = 3
+    doc["crewing"] = {"source": "assumed: test", "categories": {"source": "t", "weapons": 3}}
+    scenario = parse_scenario(doc)
+    assert scenario.units[0].officers == 3
+    assert scenario.crewing is not None and scenario.crewing.by_category == {"weapons": 3}
+    doc["roster"]["units"][0]["crew"] = 0
+    with pytest.raises(InputError, match=re.escape("'roster.units[0].crew'")):
+        parse_scenario(doc)
+    doc["roster"]["units"][0]["crew"] = 2
+    doc["crewing"]["categories"]["weapons"] = 99
+    with pytest.raises(InputError, match=re.escape("'crewing.categories.weapons'")):
+        parse_scenario(doc)

@@ -349,4 +349,11 @@ def load_profile(name_or_path: str | Path, force: ForceProfile | None = None) ->
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"import profile {where}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigurationError(
+            f"import profile {name_or_path} line {line}: not UTF-8 text"
+        ) from None
+    except RecursionError:
+        raise ConfigurationError(f"import profile {where}: nested too deeply") from None
     return parse_profile(body, where, name, force)

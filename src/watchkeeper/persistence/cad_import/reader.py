@@ -46,20 +46,28 @@ class _Lines:
         self.bytes = 0
 
     def __iter__(self) -> Iterator[str]:
+        # One line of look-ahead, so the last line is decoded as final: bytes of a character
+        # cut off at the end of the file stay on that line, not a line of their own past it.
+        pending: bytes | None = None
         for chunk in self._stream:
-            self.lines += 1
-            self.bytes += len(chunk)
-            yield self._decoder.decode(chunk)
-        tail = self._decoder.decode(b"", final=True)
-        if tail:
-            yield tail
+            if pending is not None:
+                yield self._take(pending, final=False)
+            pending = chunk
+        if pending is not None:
+            yield self._take(pending, final=True)
+
+    def _take(self, chunk: bytes, final: bool) -> str:
+        self.lines += 1
+        self.bytes += len(chunk)
+        return self._decoder.decode(chunk, final=final)
 
 
 def read_header(path: Path, encoding: str) -> tuple[str, ...]:
     """The header row of a file; refuses an empty or undecodable header."""
     with path.open("rb") as stream:
         lines = _Lines(stream, encoding)
-        reader = csv.reader(lines)
+        # strict, as read_records reads it: a header with broken quoting is refused here.
+        reader = csv.reader(lines, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -95,6 +103,8 @@ def read_records(path: Path, encoding: str) -> Iterator[SourceRecord | Malformed
             except StopIteration:
                 return
             except csv.Error as exc:
+                if header is None:  # never take a later row for the header
+                    raise InputError(f"{path}: the header row is not valid CSV ({exc})") from None
                 number += 1
                 yield MalformedRecord(number, start, f"not valid CSV: {exc}", lines.bytes)
                 start = lines.lines + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, status
+from pydantic import BaseModel
 
 from watchkeeper.armed_policing.model import ArmedDeployment
 from watchkeeper.web.api import soc_present as present
@@ -34,3 +35,29 @@ def record_deployments(
                                    d.authorised_at, d.dispatched_at, d.en_route_at, d.arrived_at)
                    for d in body]  # fmt: skip
     return schemas.RecordedRead(recorded=application.soc.armed.record(actor, deployments))
+
+
+class SkippedRead(BaseModel):
+    incident_ref: str
+    reason: str
+
+
+class DerivedRead(BaseModel):
+    armed_incidents: int
+    added: int
+    updated: int
+    unchanged: int
+    entered_by_hand: int
+    skipped: list[SkippedRead]
+
+
+@router.post("/derive")
+def derive_from_log(application: App, actor: SignedIn, start: Moment | None = None,
+                    end: Moment | None = None) -> DerivedRead:  # fmt: skip
+    """Derive deployments from the incident log (idempotent: again adds nothing)."""
+    done = application.soc.armed.derive_from_log(actor, start, end)
+    return DerivedRead(
+        armed_incidents=done.armed_incidents, added=done.added, updated=done.updated,
+        unchanged=done.unchanged, entered_by_hand=done.entered_by_hand,
+        skipped=[SkippedRead(incident_ref=s.incident_ref, reason=s.reason) for s in done.skipped],
+    )  # fmt: skip

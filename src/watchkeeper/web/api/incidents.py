@@ -25,6 +25,7 @@ from watchkeeper.web.api.schemas import (
     ClosureCreate,
     ContactCreate,
     EntryRead,
+    FirearmsAuthorisationCreate,
     GradeUpdate,
     IncidentCreate,
     IncidentRead,
@@ -223,6 +224,15 @@ def en_route(ref: Ref, body: UnitMovementCreate, application: App, actor: Signed
 def arrive(ref: Ref, body: UnitMovementCreate, application: App, actor: SignedIn) -> IncidentRead:
     """Record that a unit arrived on scene."""
     return _append(application, actor, ref, e.Arrived(body.unit), body.expected_version)
+
+
+@router.post("/{ref}/firearms-authorised")
+def firearms_authorised(
+    ref: Ref, body: FirearmsAuthorisationCreate, application: App, actor: SignedIn
+) -> IncidentRead:
+    """Log the armed deployment authority given (who, on what basis); armed_policing reads it."""
+    payload = e.FirearmsAuthorised(body.authorised_by, body.basis)
+    return _append(application, actor, ref, payload, body.expected_version)
 
 
 @router.post("/{ref}/close")

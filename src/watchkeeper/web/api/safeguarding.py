@@ -17,6 +17,7 @@ from watchkeeper.people.model import Person, PersonName
 from watchkeeper.safeguarding.da_records import NewDaCase
 from watchkeeper.safeguarding.missing_service import NewMissingReport
 from watchkeeper.safeguarding.offender_service import NewOffender
+from watchkeeper.safeguarding.offenders import travel_plan
 from watchkeeper.safeguarding.service_core import Assignment
 from watchkeeper.web.api import safeguarding_present as present
 from watchkeeper.web.api import safeguarding_schemas as schemas
@@ -254,7 +255,7 @@ def record_rhi(episode_ref: RefPath, body: schemas.WhenCreate, application: App,
 # --- registered offenders -----------------------------------------------------------------
 def _offender(application: App, actor: Actor, offender_ref: str) -> schemas.OffenderRead:
     view = application.safeguarding.offenders.show(actor, offender_ref)
-    return present.offender(view, application.clock.now())
+    return present.offender(view, application.clock.now(), application.safeguarding.context.policy)
 
 
 @router.post("/offenders", status_code=status.HTTP_201_CREATED)
@@ -288,8 +289,13 @@ def caseload(manager_ref: RefPath, application: App, actor: SignedIn) -> schemas
 @router.post("/offenders/{offender_ref}/notifications", status_code=status.HTTP_201_CREATED)
 def record_notification(offender_ref: RefPath, body: schemas.NotificationCreate,
                         application: App, actor: SignedIn) -> schemas.OffenderRead:  # fmt: skip
-    """An s83/s84/s85 notification or an s86 travel notice."""
-    application.safeguarding.offenders.record_notification(actor, offender_ref, body.kind, body.on)
+    """An s83/s84/s85 notification or an s86 travel notice (with departure and destination)."""
+    travel = None
+    if body.departs_on is not None:
+        travel = travel_plan(body.departs_on, body.returns_on, body.destination)
+    application.safeguarding.offenders.record_notification(
+        actor, offender_ref, body.kind, body.on, travel
+    )
     return _offender(application, actor, offender_ref)
 
 
@@ -335,6 +341,30 @@ def set_reactive(offender_ref: RefPath, body: schemas.ReactiveUpdate, applicatio
     """Into (only when eligible) or out of reactive management."""
     application.safeguarding.offenders.set_reactive(actor, offender_ref, body.reactive)
     return _offender(application, actor, offender_ref)
+
+
+@router.post("/offenders/{offender_ref}/review-triggers", status_code=status.HTTP_201_CREATED)
+def record_review_trigger(offender_ref: RefPath, body: schemas.ReviewTriggerCreate,
+                          application: App, actor: SignedIn) -> schemas.OffenderRead:  # fmt: skip
+    """An event that sends the offender's risk for review: the manager owes a review duty."""
+    offenders = application.safeguarding.offenders
+    offenders.record_trigger(actor, offender_ref, body.trigger, body.summary)
+    return _offender(application, actor, offender_ref)
+
+
+@router.post("/offenders/{offender_ref}/risk-reviews", status_code=status.HTTP_201_CREATED)
+def record_risk_review(offender_ref: RefPath, body: schemas.RiskReviewCreate,
+                       application: App, actor: SignedIn) -> schemas.OffenderRead:  # fmt: skip
+    """The owed risk review: its outcome (remain-reactive, return-to-active, plan-confirmed)."""
+    offenders = application.safeguarding.offenders
+    offenders.record_risk_review(actor, offender_ref, body.outcome, body.rationale)
+    return _offender(application, actor, offender_ref)
+
+
+@router.post("/offenders/breaches")
+def raise_breaches(application: App, actor: SignedIn) -> list[str]:
+    """Raise a breach (owed as a risk review) for every missed s85 re-notification."""
+    return list(application.safeguarding.breaches.raise_due(actor))
 
 
 # --- duties -------------------------------------------------------------------------------

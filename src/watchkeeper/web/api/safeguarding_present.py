@@ -14,7 +14,9 @@ from watchkeeper.safeguarding.da_records import CaseView, DashOutcome
 from watchkeeper.safeguarding.duty_plan import DutyKind
 from watchkeeper.safeguarding.missing_service import EpisodeView
 from watchkeeper.safeguarding.offender_service import OffenderView
+from watchkeeper.safeguarding.offenders import Notification, check_travel_notice
 from watchkeeper.safeguarding.people_service import PersonView
+from watchkeeper.safeguarding.policy import SafeguardingPolicy
 from watchkeeper.safeguarding.ports import DaCase, KnownFact, MatchSuggestionRecord
 from watchkeeper.web.api import safeguarding_schemas as s
 
@@ -29,6 +31,7 @@ _PAGE_OF_KIND = {
     DutyKind.RETURN_HOME_INTERVIEW: "/missing/",
     DutyKind.RSO_VISIT: "/offenders/",
     DutyKind.RSO_NOTIFICATION: "/offenders/",
+    DutyKind.RSO_RISK_REVIEW: "/offenders/",
 }
 _PAGE_OF_REGISTER = {
     "domestic-abuse": "/da-cases/",
@@ -235,7 +238,20 @@ def episode(view: EpisodeView, now: datetime) -> s.EpisodeRead:
     )  # fmt: skip
 
 
-def offender(view: OffenderView, now: datetime) -> s.OffenderRead:
+def notification(n: Notification, policy: SafeguardingPolicy | None) -> s.NotificationRead:
+    """A notification; a travel notice with its plan and whether it was given in time (s86)."""
+    plan = n.travel
+    if plan is None:
+        return s.NotificationRead(kind=n.kind.value, on=n.on)
+    in_time = check_travel_notice(n.on, plan, policy).on_time if policy else None
+    return s.NotificationRead(kind=n.kind.value, on=n.on, departs_on=plan.departs_on,
+                              returns_on=plan.returns_on, destination=plan.destination,
+                              in_time=in_time)  # fmt: skip
+
+
+def offender(
+    view: OffenderView, now: datetime, policy: SafeguardingPolicy | None = None
+) -> s.OffenderRead:
     f, o = view.file, view.file.offender
     c = view.caseload
     return s.OffenderRead(
@@ -246,7 +262,7 @@ def offender(view: OffenderView, now: datetime) -> s.OffenderRead:
         visit_rationale=o.plan.rationale, address_ref=o.address_ref,
         notification_ends_on=o.notification_ends_on, no_fixed_abode=o.no_fixed_abode,
         reactive=o.reactive,
-        notifications=[s.NotificationRead(kind=n.kind.value, on=n.on) for n in f.notifications],
+        notifications=[notification(n, policy) for n in f.notifications],
         assessments=[s.ArmsRead(assessed_on=a.assessed_on, version=a.version,
                                 level=a.level.value, by=a.by) for a in f.assessments],
         visits=list(f.visits),
@@ -256,4 +272,6 @@ def offender(view: OffenderView, now: datetime) -> s.OffenderRead:
         caseload=s.CaseloadRead(manager_ref=c.manager_ref, count=c.count,
                                 warning_at=c.warning_at, warning=c.warning, source=c.source),
         duties=duties(view.duties, now),
+        risk_events=[s.RiskEventRead(kind=e.kind.value, name=e.name, at=e.at, detail=e.detail,
+                                     by=e.by) for e in f.risk_events],
     )  # fmt: skip

@@ -152,6 +152,10 @@ class OffenderCreate(Strict):
 class NotificationCreate(Strict):
     kind: Code
     on: Day
+    # an s86 travel notice's plan (required for kind 'travel', checked by the service)
+    departs_on: Day | None = None
+    returns_on: Day | None = None
+    destination: Note = ""
 
 
 class VisitCreate(Strict):
@@ -176,6 +180,16 @@ class ReleaseCreate(Strict):
 
 class ReactiveUpdate(Strict):
     reactive: bool
+
+
+class ReviewTriggerCreate(Strict):
+    trigger: Code
+    summary: Reason
+
+
+class RiskReviewCreate(Strict):
+    outcome: Code
+    rationale: Reason
 
 
 # --- requests: duties ---------------------------------------------------------------------
@@ -408,6 +422,10 @@ class EpisodeRead(BaseModel):
 class NotificationRead(BaseModel):
     kind: str
     on: date
+    departs_on: date | None = None  # travel notices: the plan, and whether given in time
+    returns_on: date | None = None
+    destination: str | None = None
+    in_time: bool | None = None
 
 
 class ArmsRead(BaseModel):
@@ -428,6 +446,14 @@ class CaseloadRead(BaseModel):
     warning_at: int
     warning: bool
     source: str
+
+
+class RiskEventRead(BaseModel):
+    kind: str  # trigger, review
+    name: str  # the trigger key, or the review outcome
+    at: datetime
+    detail: str
+    by: str
 
 
 class OffenderRead(BaseModel):
@@ -455,3 +481,4 @@ class OffenderRead(BaseModel):
     visit_due: date | None
     caseload: CaseloadRead
     duties: list[DutyRead]
+    risk_events: list[RiskEventRead] = Field(default_factory=list)

@@ -133,6 +133,12 @@ class UnitMovementCreate(Strict):
     expected_version: Version = None
 
 
+class FirearmsAuthorisationCreate(Strict):
+    authorised_by: Code  # the authorising officer's role or collar number
+    basis: Note = ""
+    expected_version: Version = None
+
+
 class ClosureCreate(Strict):
     closing_category: Code
     note: Note = ""

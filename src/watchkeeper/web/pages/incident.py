@@ -11,7 +11,13 @@ from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.access.model import Permission
 from watchkeeper.incidents import attendance
-from watchkeeper.incidents.entries import Level, Struck, ThriveElement
+from watchkeeper.incidents.entries import (
+    EntryPayload,
+    FirearmsAuthorised,
+    Level,
+    Struck,
+    ThriveElement,
+)
 from watchkeeper.incidents.narrative import describe
 from watchkeeper.incidents.services import IncidentView
 from watchkeeper.kernel.errors import WatchkeeperError
@@ -48,7 +54,16 @@ ACTION_PERMISSIONS = {
     "assign": Permission.INCIDENT_ASSIGN,
     "close": Permission.INCIDENT_CLOSE,
     "thrive": Permission.INCIDENT_THRIVE,
+    # issue 6: the control room logs a firearms authority given (as incidents.services does)
+    "firearms": Permission.INCIDENT_ASSIGN,
 }
+FIREARMS_DONE = {"firearms": "Firearms authorisation recorded."}
+
+
+def _firearms(form: forms.Form) -> FirearmsAuthorised:
+    """The firearms authorisation form: who authorised (required) and on what basis."""
+    by = forms.text(form, "authorised_by", "Authorised by")
+    return FirearmsAuthorised(by, forms.text(form, "basis", "Basis", required=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +179,7 @@ def incident_page(request: Request, ref: str, done: str = "") -> Response:
     page = open_get_page(request)
     if isinstance(page, Response):
         return page
-    notice = forms.ACTIONS.get(done) or DISPATCH_DONE.get(done, "")
+    notice = forms.ACTIONS.get(done) or DISPATCH_DONE.get(done) or FIREARMS_DONE.get(done, "")
     return _show(request, page, ref, notice=notice)
 
 
@@ -177,7 +192,10 @@ async def incident_action(request: Request, ref: str, action: str) -> Response:
     back = f"/incidents/{ref}"
     try:
         form = await form_of(request)
-        payload = forms.action_payload(action, form, page.application.profile)
+        if action == "firearms":
+            payload: EntryPayload = _firearms(form)
+        else:
+            payload = forms.action_payload(action, form, page.application.profile)
         version = forms.expected_version(form)
         await run_in_threadpool(
             page.application.incidents.record, page.actor, ref, payload, expected_version=version
