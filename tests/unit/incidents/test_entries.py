@@ -52,15 +52,19 @@ def test_every_built_in_kind_is_registered_at_version_one() -> None:
 def test_a_later_capability_can_add_a_kind_without_touching_old_ones() -> None:
     from dataclasses import dataclass
 
-    @e.entry_kind("test-armed-deployment-authorised", version=7)
     @dataclass(frozen=True)
     class ArmedDeploymentAuthorised(e.EntryPayload):
         commander: str
 
-    restored = e.from_document("test-armed-deployment-authorised", 7, {"commander": "Insp A"})
-    assert restored == ArmedDeploymentAuthorised("Insp A")
-    with pytest.raises(ValueError, match="already registered"):
-        e.entry_kind("test-armed-deployment-authorised", version=7)(ArmedDeploymentAuthorised)
+    key = ("test-armed-deployment-authorised", 7)
+    e.entry_kind(*key)(ArmedDeploymentAuthorised)
+    try:
+        restored = e.from_document(*key, {"commander": "Insp A"})
+        assert restored == ArmedDeploymentAuthorised("Insp A")
+        with pytest.raises(ValueError, match="already registered"):
+            e.entry_kind(*key)(ArmedDeploymentAuthorised)
+    finally:  # the registry is global: leave only the package's own kinds for later tests
+        del e._REGISTRY[key]
 
 
 def test_an_unknown_kind_is_a_clear_error() -> None:
