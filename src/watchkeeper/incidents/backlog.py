@@ -360,7 +360,9 @@ def build_backlog(
         raise ValueError("precomputed features do not follow the open states")
     scores, codes = score_features(features, profile, now)
     logged = _seconds(features, [s.logged_at for s in open_states])
-    summary = _summary(open_states, features, logged, codes, profile=profile, now=now)
+    # Where each attendance clock stops: first arrival, or now while nobody is there.
+    end = np.minimum(features.arrived, (now - features.origin) / timedelta(seconds=1))
+    summary = _summary(open_states, features, logged, end, codes, profile=profile, now=now)
     no_deadline = np.isinf(features.deadline)
     id_rank = np.argsort(np.argsort(np.array(features.incident_ids, dtype=object)))
     order = np.lexsort(
@@ -370,7 +372,6 @@ def build_backlog(
         order = np.array(
             [i for i in order if _shown(open_states[i], BANDS[codes[i]], filters)], dtype=np.intp
         )
-    end = np.minimum(features.arrived, (now - features.origin) / timedelta(seconds=1))
     alerting = (codes == BANDS.index("critical")) | (end > features.deadline)
     ranked = RankedRows(
         [open_states[i] for i in order], scores[order], codes[order],
@@ -395,14 +396,14 @@ def _summary(
     states: Sequence[IncidentState],
     features: RiskFeatures,
     logged: FloatArray,
+    end: FloatArray,
     codes: BandCodes,
     *,
     profile: ForceProfile,
     now: datetime,
 ) -> BacklogSummary:
-    """Totals over every open incident (``states`` in the features' row order)."""
-    t = (now - features.origin) / timedelta(seconds=1)
-    end = np.minimum(features.arrived, t)  # first arrival, or now while nobody is there
+    """Totals over every open incident (``states`` in the features' row order; ``end`` is
+    where each attendance clock stops, in seconds after the features' origin)."""
     waited = np.maximum(end - logged, 0.0) / 60.0
     by_grade = {g.value: 0 for g in Grade} | {UNGRADED: 0}
     for state in states:
