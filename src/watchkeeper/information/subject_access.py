@@ -30,7 +30,7 @@ STAFF_COLUMNS = frozenset({
     "referred_by", "recorded_by", "submitted_by", "linked_by", "username",
 })  # fmt: skip
 # Tables that are the subject's own index entry: shown in full.
-OWN_TABLES = frozenset({"people", "person_aliases", "person_addresses"})
+OWN_TABLES = frozenset({"people", "person_aliases", "person_keys", "person_addresses"})
 # Keys of a log entry's document that hold free text.
 FREE_TEXT_KEYS = frozenset({"note", "reason", "rationale", "summary", "outcome", "text"})
 

@@ -5,7 +5,7 @@ Every store works inside a unit of work's transaction; only the use case commits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -72,8 +72,8 @@ class NominalFiling(Protocol):
     def add_person(self, person: Person, at: datetime) -> None:
         """File a person; InputError if the reference is already on the index."""
 
-    def people_named(self, family: str) -> Sequence[Person]:
-        """People sharing a family-name key with ``family`` (any of their names)."""
+    def people_sharing(self, keys: Collection[str]) -> Sequence[Person]:
+        """Everyone filed under at least one of the blocking ``keys`` (people.index.key_strings)."""
 
     def add_suggestion(
         self, left_ref: str, right_ref: str, score: float, reasons: Sequence[str], at: datetime

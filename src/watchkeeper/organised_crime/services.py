@@ -34,7 +34,7 @@ from watchkeeper.organised_crime.indicators import (
 from watchkeeper.organised_crime.lro import Assignment, Caseload, assign_lro, caseloads
 from watchkeeper.organised_crime.ports import SocUnitOfWork
 from watchkeeper.organised_crime.scoring import ThreatInput
-from watchkeeper.people.index import NominalIndex
+from watchkeeper.people.index import NominalIndex, key_strings
 from watchkeeper.people.matching import suggest_matches
 from watchkeeper.people.model import Person, validate_person
 
@@ -139,8 +139,7 @@ class SocRegister:
         validate_person(person, today)
         with self._uow() as uow:
             group, version = uow.groups.get(group_id)
-            keys = {n.family for n in person.names} | {n.given for n in person.names}
-            index = NominalIndex(k for key in keys for k in uow.people.people_named(key))
+            index = NominalIndex(uow.people.people_sharing(key_strings(person)))
             uow.people.add_person(person, now)
             for hit in suggest_matches(person, index, today):
                 uow.people.add_suggestion(person.person_ref, hit.person_ref, hit.score,

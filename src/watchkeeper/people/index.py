@@ -4,7 +4,10 @@ Blocking (Fellegi & Sunter's "blocking", as in every record-linkage system) keep
 from comparing a candidate with everyone: only persons sharing at least one key are scored.
 Keys are phonetic (Soundex) so spelling variants meet, cover every name and alias in either
 order so a given/family swap still meets, and use parts of the date of birth, each of which
-survives a day/month transposition and some typing errors.
+survives a day/month transposition and some typing errors. Without a date of birth only the
+names are left, so each name's phonetic key is also paired with the first and the last three
+letters of the *other* name: one typo in either name leaves at least one of those keys intact
+(the two-key "sorted neighbourhood" idea of Hernández & Stolfo 1995, in blocking form).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from watchkeeper.people.model import Person
 from watchkeeper.people.similarity import formal_forms, normalise_name, soundex
 
 BlockingKey = tuple[str, str, str]
+AFFIX = 3  # letters of a name's head and tail used in the typo-surviving keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +57,13 @@ def blocking_keys(person: Person) -> frozenset[BlockingKey]:
         keys.add(("date", year, day_month))
     for name in indexed_names(person):
         family = soundex(name.family)
+        keys.add(("family-given-head", family, name.given[:AFFIX]))
+        keys.add(("family-given-tail", family, name.given[-AFFIX:]))
         for given in {soundex(form) for form in formal_forms(name.given)}:
             first, second = sorted((given, family))
             keys.add(("pair", first, second))
+            keys.add(("given-family-head", given, name.family[:AFFIX]))
+            keys.add(("given-family-tail", given, name.family[-AFFIX:]))
             if year:
                 keys.add(("year", given, year))
                 keys.add(("given-day", given, day_month))
@@ -63,6 +71,11 @@ def blocking_keys(person: Person) -> frozenset[BlockingKey]:
             keys.add(("year", family, year))
             keys.add(("family-day", family, day_month))  # survives a typo in the year
     return frozenset(keys)
+
+
+def key_strings(person: Person) -> frozenset[str]:
+    """The blocking keys as text, as the SQL store files them (``person_keys``)."""
+    return frozenset("|".join(key) for key in blocking_keys(person))
 
 
 class NominalIndex:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from watchkeeper.kernel.errors import DomainRuleViolation, InputError, NotFound
 from watchkeeper.kernel.geo import Point
 from watchkeeper.people.addresses import Address
+from watchkeeper.people.index import key_strings
 from watchkeeper.people.model import Person, PersonName
 from watchkeeper.people.place_keys import address_match_key
 from watchkeeper.people.similarity import normalise_name, soundex
@@ -20,6 +21,7 @@ from watchkeeper.persistence.tables_safeguarding import (
     people,
     person_addresses,
     person_aliases,
+    person_keys,
     record_links,
 )
 from watchkeeper.safeguarding.ports import IncidentLink, MatchSuggestionRecord
@@ -31,7 +33,7 @@ def family_key(family: str) -> str:
 
 
 def person_rows(person: Person, at: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The ``people`` row and ``person_aliases`` rows of a person (also used by bulk loads)."""
+    """The ``people`` row and ``person_aliases`` rows of a person (``key_rows`` adds its keys)."""
     primary = person.primary_name
     row = {
         "person_ref": person.person_ref,
@@ -50,6 +52,11 @@ def person_rows(person: Person, at: datetime) -> tuple[dict[str, Any], list[dict
     return row, aliases
 
 
+def key_rows(person: Person) -> list[dict[str, str]]:
+    """The ``person_keys`` rows of a person: its blocking keys (candidate search)."""
+    return [{"block_key": k, "person_ref": person.person_ref} for k in sorted(key_strings(person))]
+
+
 def address_row(address: Address) -> dict[str, Any]:
     point = address.point
     return {
@@ -60,6 +67,9 @@ def address_row(address: Address) -> dict[str, Any]:
         "lat": point.lat if point else None,
         "lon": point.lon if point else None,
     }
+
+
+_IN_BATCH = 500  # values per IN list (SQLite's default limit on bound parameters is far above)
 
 
 class SqlPeopleStore:
@@ -76,34 +86,42 @@ class SqlPeopleStore:
         self._c.execute(sa.insert(people), [row])
         if aliases:
             self._c.execute(sa.insert(person_aliases), aliases)
+        self._c.execute(sa.insert(person_keys), key_rows(person))
 
-    def _person(self, row: sa.Row[Any]) -> Person:
-        alias_rows = self._c.execute(
-            sa.select(person_aliases.c.given, person_aliases.c.family)
-            .where(person_aliases.c.person_ref == row.person_ref)
-            .order_by(person_aliases.c.seq)
-        ).all()
-        names = (
-            PersonName(row.given, row.family),
-            *(PersonName(a.given, a.family) for a in alias_rows),
-        )
-        return Person(row.person_ref, names, row.date_of_birth, frozenset(row.markers))
+    def _people(self, rows: Sequence[sa.Row[Any]]) -> list[Person]:
+        """Persons from ``people`` rows, their aliases read in one statement."""
+        refs = [r.person_ref for r in rows]
+        aliases: dict[str, list[PersonName]] = {}
+        for start in range(0, len(refs), _IN_BATCH):
+            for a in self._c.execute(
+                sa.select(person_aliases.c.person_ref, person_aliases.c.given,
+                          person_aliases.c.family)
+                .where(person_aliases.c.person_ref.in_(refs[start : start + _IN_BATCH]))
+                .order_by(person_aliases.c.person_ref, person_aliases.c.seq)
+            ):  # fmt: skip
+                aliases.setdefault(a.person_ref, []).append(PersonName(a.given, a.family))
+        return [
+            Person(r.person_ref, (PersonName(r.given, r.family), *aliases.get(r.person_ref, ())),
+                   r.date_of_birth, frozenset(r.markers))
+            for r in rows
+        ]  # fmt: skip
 
     def get_person(self, person_ref: str) -> Person:
         row = self._c.execute(sa.select(people).where(people.c.person_ref == person_ref)).first()
         if row is None:
             raise NotFound(f"no person {person_ref} on the nominal index")
-        return self._person(row)
+        return self._people([row])[0]
 
-    def people_named(self, family: str) -> Sequence[Person]:
-        key = family_key(family)
-        by_alias = sa.select(person_aliases.c.person_ref).where(person_aliases.c.family_key == key)
-        rows = self._c.execute(
-            sa.select(people)
-            .where(sa.or_(people.c.family_key == key, people.c.person_ref.in_(by_alias)))
-            .order_by(people.c.person_ref)
-        ).all()
-        return [self._person(r) for r in rows]
+    def people_sharing(self, keys: Collection[str]) -> Sequence[Person]:
+        found: dict[str, sa.Row[Any]] = {}
+        wanted = sorted(keys)
+        for start in range(0, len(wanted), _IN_BATCH):
+            refs = sa.select(person_keys.c.person_ref).where(
+                person_keys.c.block_key.in_(wanted[start : start + _IN_BATCH])
+            )
+            for r in self._c.execute(sa.select(people).where(people.c.person_ref.in_(refs))):
+                found[r.person_ref] = r
+        return self._people([found[ref] for ref in sorted(found)])
 
     def add_address(self, address: Address) -> None:
         if self._c.execute(sa.select(addresses.c.address_ref).where(

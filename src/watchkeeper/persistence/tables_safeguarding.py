@@ -48,6 +48,16 @@ person_aliases = sa.Table(
     sa.Index(None, "family_key"),
 )
 
+# Every blocking key of every name (people.index.key_strings): the candidate search for
+# duplicate suggestions reads the same blocks as the in-memory index (migration 0011).
+person_keys = sa.Table(
+    "person_keys",
+    metadata,
+    sa.Column("block_key", sa.String(96), nullable=False),
+    sa.Column("person_ref", sa.String(REF), sa.ForeignKey("people.person_ref"), nullable=False),
+    sa.PrimaryKeyConstraint("block_key", "person_ref"),
+)
+
 addresses = sa.Table(
     "addresses",
     metadata,
@@ -339,8 +349,8 @@ duty_events = sa.Table(
 TABLE_NAMES = tuple(
     t.name
     for t in (
-        people, person_aliases, addresses, person_addresses, record_links, match_suggestions,
-        da_cases, dash_submissions, marac_referrals, missing_episodes, missing_reviews,
+        people, person_aliases, person_keys, addresses, person_addresses, record_links,
+        match_suggestions, da_cases, dash_submissions, marac_referrals, missing_episodes, missing_reviews,
         offenders, offender_notifications, arms_assessments, offender_visits, custody_periods,
         offender_risk_events, duties, duty_events,
     )

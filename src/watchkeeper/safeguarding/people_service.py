@@ -14,7 +14,7 @@ from watchkeeper.access.model import Actor, Permission
 from watchkeeper.duties.model import Duty
 from watchkeeper.kernel.errors import InputError
 from watchkeeper.people.addresses import Address
-from watchkeeper.people.index import NominalIndex
+from watchkeeper.people.index import NominalIndex, key_strings
 from watchkeeper.people.matching import MatchSuggestion, suggest_matches
 from watchkeeper.people.model import Person, validate_person
 from watchkeeper.safeguarding.ports import (
@@ -53,8 +53,7 @@ def file_new_person(
     now = ctx.clock.now()
     today = ctx.policy.calendar_date(now)
     validate_person(person, today)
-    keys = {n.family for n in person.names} | {n.given for n in person.names}
-    index = NominalIndex(p for key in keys for p in uow.people.people_named(key))
+    index = NominalIndex(uow.people.people_sharing(key_strings(person)))
     uow.people.add_person(person, now)
     for s in suggest_matches(person, index, today):
         uow.people.add_suggestion(person.person_ref, s.person_ref, s.score, s.reasons, now)
@@ -83,10 +82,9 @@ class PeopleRegister:
         return found
 
     def _suggest(self, uow: SafeguardingUnitOfWork, person: Person) -> list[MatchSuggestion]:
-        # Candidates share a Soundex family key with any name (or a given name, for swaps);
-        # the in-memory index then applies the full blocking and scoring of people.matching.
-        keys = {n.family for n in person.names} | {n.given for n in person.names}
-        index = NominalIndex(p for key in keys for p in uow.people.people_named(key))
+        # Candidates share a blocking key (people.index) with the person, read from the store's
+        # person_keys; the in-memory index then scores them as people.matching does.
+        index = NominalIndex(uow.people.people_sharing(key_strings(person)))
         today = self._ctx.policy.calendar_date(self._ctx.clock.now())
         return suggest_matches(person, index, today)
 

@@ -8,7 +8,7 @@ in memory. Every method works inside the caller's transaction; none commits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
@@ -143,8 +143,8 @@ class PeopleStore(Protocol):
     def get_person(self, person_ref: str) -> Person:
         """Raises NotFound."""
 
-    def people_named(self, family: str) -> Sequence[Person]:
-        """Everyone whose family name (primary or alias) sounds like ``family`` (Soundex)."""
+    def people_sharing(self, keys: Collection[str]) -> Sequence[Person]:
+        """Everyone filed under at least one of the blocking ``keys`` (people.index.key_strings)."""
 
     def add_address(self, address: Address) -> None: ...
     def get_address(self, address_ref: str) -> Address:

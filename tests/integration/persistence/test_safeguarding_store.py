@@ -9,6 +9,7 @@ import pytest
 from watchkeeper.duties.lifecycle import acknowledge, create_duty
 from watchkeeper.kernel.errors import ConcurrencyConflict, DomainRuleViolation, InputError, NotFound
 from watchkeeper.people.addresses import Address
+from watchkeeper.people.index import key_strings
 from watchkeeper.people.model import Person, PersonName
 from watchkeeper.persistence.uow import SqlUnitOfWork
 from watchkeeper.safeguarding.ports import DaCase, DashSubmission, IncidentLink
@@ -27,8 +28,22 @@ def test_a_person_with_aliases_and_markers_round_trips(engine):
         uow.commit()
     with SqlUnitOfWork(engine) as uow:
         assert uow.people.get_person("P-1") == _person()
-        # found by the sound of either family name (Soundex: SMYTH = SMITH)
-        assert [p.person_ref for p in uow.people.people_named("Smith")] == ["P-1"]
+        # found through any blocking key of either name (Soundex: SMYTH = SMITH)
+        query = Person("Q", (PersonName("John", "Smith"),), None)
+        assert [p.person_ref for p in uow.people.people_sharing(key_strings(query))] == ["P-1"]
+        assert (
+            uow.people.people_sharing(key_strings(Person("Q", (PersonName("Ann", "Lee"),)))) == []
+        )
+
+
+def test_the_candidate_search_survives_a_typo_that_changes_the_family_names_soundex(engine):
+    with SqlUnitOfWork(engine) as uow:
+        uow.people.add_person(Person("P-2", (PersonName("Cleamell", "Clindsey"),),
+                                     date(1957, 4, 18)), T0)  # fmt: skip
+        uow.commit()
+    typo = Person("Q", (PersonName("Cleamell", "Lcindsey"),), None)  # no date of birth either
+    with SqlUnitOfWork(engine) as uow:
+        assert [p.person_ref for p in uow.people.people_sharing(key_strings(typo))] == ["P-2"]
 
 
 def test_a_person_is_filed_once(engine):

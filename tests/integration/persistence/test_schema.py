@@ -87,3 +87,33 @@ def test_the_migration_scripts_ship_inside_the_package_as_package_modules():
     assert (migrations / "__init__.py").is_file()
     assert (migrations / "versions" / "__init__.py").is_file()
     assert schema.head_revision() is not None
+
+
+def test_migration_0011_files_the_blocking_keys_of_people_already_on_the_index(database_url):
+    from datetime import UTC, date, datetime
+
+    from watchkeeper.people.index import key_strings
+    from watchkeeper.people.model import Person, PersonName
+
+    schema.upgrade(database_url, "0010")
+    engine = create_engine_for(database_url)
+    person = Person("P-1", (PersonName("Jon", "Smyth"), PersonName("John", "Smith")),
+                    date(1980, 2, 29))  # fmt: skip
+    try:
+        with engine.begin() as c:
+            c.execute(sa.text(
+                "INSERT INTO people (person_ref, given, family, family_key, date_of_birth, "
+                "markers, created_at) VALUES ('P-1', 'Jon', 'Smyth', 'S530', :dob, '[]', :at)"
+            ), {"dob": date(1980, 2, 29), "at": datetime(2024, 1, 1, tzinfo=UTC)})  # fmt: skip
+            c.execute(sa.text(
+                "INSERT INTO person_aliases (person_ref, seq, given, family, family_key) "
+                "VALUES ('P-1', 1, 'John', 'Smith', 'S530')"
+            ))  # fmt: skip
+        schema.upgrade(database_url)
+        with engine.connect() as c:
+            filed = {k for (k,) in c.execute(sa.text("SELECT block_key FROM person_keys"))}
+    finally:
+        engine.dispose()
+
+    assert filed == key_strings(person)
+    assert "date|1980|0229" in filed  # the leap-day birth survives the round trip

@@ -47,4 +47,17 @@ def test_re_adding_a_person_replaces_the_old_keys_and_removing_forgets_them() ->
 
 
 def test_a_person_without_a_date_of_birth_is_filed_by_name_only() -> None:
-    assert {key[0] for key in blocking_keys(_person("P1", "Tamsin", "Ashford"))} == {"pair"}
+    keys = blocking_keys(_person("P1", "Tamsin", "Ashford"))
+    assert {key[0] for key in keys} == {
+        "pair", "given-family-head", "given-family-tail", "family-given-head", "family-given-tail"
+    }  # fmt: skip
+    assert ("given-family-head", "T525", "ASH") in keys
+    assert ("family-given-tail", "A216", "SIN") in keys
+
+
+def test_one_typo_in_either_name_leaves_an_undated_person_a_shared_key() -> None:
+    filed = _person("P1", "Cleamell", "Clindsey")
+    for typo in (("Cleamell", "Lcindsey"), ("Cleamell", "Clindsye"), ("Clemell", "Clindsey"),
+                 ("Xleamell", "Clindsey"), ("Cleamell", "Clindzey")):  # fmt: skip
+        query = _person("Q", *typo)
+        assert NominalIndex([filed]).candidates(query) == {"P1"}, typo
