@@ -10,15 +10,23 @@ from watchkeeper.web.pages import (
     dispatch,
     incident,
     overview,
-    safeguarding,
+    safeguarding_da,
+    safeguarding_missing,
+    safeguarding_offender_file,
     safeguarding_offenders,
+    safeguarding_work,
     sign_in,
-    soc,
+    soc_armed,
+    soc_groups,
+    soc_register,
     units,
 )
 
 router = APIRouter(include_in_schema=False)  # pages are HTML, not part of the JSON API
-# safeguarding_offenders first: its /offenders/new must win over /offenders/{offender_ref}.
-for module in (sign_in, board, overview, units, dispatch, incident, assessment, soc,
-               safeguarding_offenders, safeguarding):  # fmt: skip
+# safeguarding_offenders first: its /offenders/new must win over /offenders/{offender_ref}
+# (in safeguarding_offender_file). The other safeguarding modules share no path shapes.
+for module in (sign_in, board, overview, units, dispatch, incident, assessment,
+               soc_register, soc_groups, soc_armed,
+               safeguarding_offenders, safeguarding_work, safeguarding_da, safeguarding_missing,
+               safeguarding_offender_file):  # fmt: skip
     router.include_router(module.router)

@@ -20,11 +20,13 @@ from watchkeeper.safeguarding.offender_service import NewOffender
 from watchkeeper.safeguarding.offenders import Mappa, RsoRisk
 from watchkeeper.safeguarding.rso_reviews import ReviewOutcome
 from watchkeeper.web.pages import forms
-from watchkeeper.web.pages import safeguarding as sg_pages
 from watchkeeper.web.pages import safeguarding_forms as sgf
 from watchkeeper.web.pages.context import Page, open_get_page, refusal
 from watchkeeper.web.pages.rendering import render
+from watchkeeper.web.pages.safeguarding_common import _act, _context, _day, _Refusals
+from watchkeeper.web.pages.safeguarding_da import _da_refusals
 from watchkeeper.web.pages.safeguarding_forms import NO_REFUSAL, FieldSpec, FormRefusal
+from watchkeeper.web.pages.safeguarding_offender_file import _offender_refusals
 
 router = APIRouter()
 NEW_PERSON = "new"
@@ -78,7 +80,7 @@ def _new_page(
     if suggestions is not None:  # not a refusal: the step before anything is written
         refused = FormRefusal("new", "", 200, frozenset(), refused.posted)
     problem = "" if refused is NO_REFUSAL or not refused.message else "Not registered."
-    context = sg_pages._context(
+    context = _context(
         page, "work", prefill=prefill, refused=refused, suggestions=suggestions,
         levels=[r.value for r in RsoRisk], today=today, new_person=NEW_PERSON, problem=problem,
     )  # fmt: skip
@@ -149,8 +151,8 @@ async def register_offender(request: Request) -> Response:
         ref = getattr(record, "offender_ref", "")
         return RedirectResponse(f"/offenders/{ref}?done=registered", status_code=303)
 
-    refusals = sg_pages._Refusals("new", NEW_FIELDS, rerender)
-    return await sg_pages._act(request, "/offenders/new", "registered", act, refusals,
+    refusals = _Refusals("new", NEW_FIELDS, rerender)
+    return await _act(request, "/offenders/new", "registered", act, refusals,
                                show=registered)  # fmt: skip
 
 
@@ -158,24 +160,24 @@ async def register_offender(request: Request) -> Response:
 @router.post("/offenders/{offender_ref}/custody")
 async def record_custody(request: Request, offender_ref: str) -> Response:
     def act(page: Page, form: Mapping[str, str]) -> object:
-        starts = sg_pages._day(form, "starts_on", "Custody from")
+        starts = _day(form, "starts_on", "Custody from")
         ends = sgf.day(form, "ends_on", "Custody until", required=False)
         return page.application.safeguarding.offenders.record_custody(
             page.actor, offender_ref, starts, ends
         )
 
-    refusals = sg_pages._offender_refusals(request, offender_ref, "custody")
-    return await sg_pages._act(request, f"/offenders/{offender_ref}", "custody", act, refusals)
+    refusals = _offender_refusals(request, offender_ref, "custody")
+    return await _act(request, f"/offenders/{offender_ref}", "custody", act, refusals)
 
 
 @router.post("/offenders/{offender_ref}/release")
 async def record_release(request: Request, offender_ref: str) -> Response:
     def act(page: Page, form: Mapping[str, str]) -> object:
-        day = sg_pages._day(form, "released_on", "Released on")
+        day = _day(form, "released_on", "Released on")
         return page.application.safeguarding.offenders.record_release(page.actor, offender_ref, day)
 
-    refusals = sg_pages._offender_refusals(request, offender_ref, "release")
-    return await sg_pages._act(request, f"/offenders/{offender_ref}", "release", act, refusals)
+    refusals = _offender_refusals(request, offender_ref, "release")
+    return await _act(request, f"/offenders/{offender_ref}", "release", act, refusals)
 
 
 @router.post("/offenders/{offender_ref}/review-trigger")
@@ -188,8 +190,8 @@ async def record_trigger(request: Request, offender_ref: str) -> Response:
             forms.text(form, "summary", "Summary"),
         )  # fmt: skip
 
-    refusals = sg_pages._offender_refusals(request, offender_ref, "trigger")
-    return await sg_pages._act(request, f"/offenders/{offender_ref}", "trigger", act, refusals)
+    refusals = _offender_refusals(request, offender_ref, "trigger")
+    return await _act(request, f"/offenders/{offender_ref}", "trigger", act, refusals)
 
 
 @router.post("/offenders/{offender_ref}/risk-review")
@@ -200,8 +202,8 @@ async def record_risk_review(request: Request, offender_ref: str) -> Response:
             forms.text(form, "rationale", "Rationale"),
         )  # fmt: skip
 
-    refusals = sg_pages._offender_refusals(request, offender_ref, "risk-review")
-    return await sg_pages._act(request, f"/offenders/{offender_ref}", "risk-review", act, refusals)
+    refusals = _offender_refusals(request, offender_ref, "risk-review")
+    return await _act(request, f"/offenders/{offender_ref}", "risk-review", act, refusals)
 
 
 @router.post("/da-cases/{case_ref}/review")
@@ -213,8 +215,8 @@ async def review_da_case(request: Request, case_ref: str) -> Response:
         page.application.safeguarding.domestic_abuse.review_case(page.actor, case_ref, note)
         return None
 
-    refusals = sg_pages._da_refusals(request, case_ref, "review")
-    return await sg_pages._act(request, f"/da-cases/{case_ref}", "case-review", act, refusals)
+    refusals = _da_refusals(request, case_ref, "review")
+    return await _act(request, f"/da-cases/{case_ref}", "case-review", act, refusals)
 
 
 OUTCOMES = tuple(o.value for o in ReviewOutcome)
