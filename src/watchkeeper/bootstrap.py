@@ -196,6 +196,7 @@ def build(
     safeguarding_policy = default_safeguarding_policy()
     lookup = lookup or SqlSafeguardingLookup(engine, safeguarding_policy, clock)  # issue 5
     trail = AuditTrail(writer_factory, clock)
+    backlog = BacklogService(uow_factory, clock, profile, lookup, writer_factory)
     application = Application(
         settings=settings,
         engine=engine,
@@ -209,8 +210,9 @@ def build(
             writer_factory,
             closure_guard=SqlDashClosureGuard(engine, safeguarding_policy),
             followers=(RegisterFollowsLog(),),  # issue 4: the unit register follows the log
+            committed=backlog.committed,  # the live board catches up before a write replies
         ),
-        backlog=BacklogService(uow_factory, clock, profile, lookup, writer_factory),
+        backlog=backlog,
         accounts=_accounts(
             settings, writer_factory, clock, hasher or Argon2PasswordHasher(), uow_factory
         ),

@@ -18,6 +18,15 @@ a call logged by another handler between a reader taking its time and reading th
 ends the snapshot's life at that moment; the incidents holding such entries are then
 reloaded, and an incident whose opening entry is still to come is left off the board until
 its time.
+
+Writes made in this process are caught up by their writer (``BacklogService.committed``):
+the writer holds its marker in ``PendingWrites`` from its commit until the board includes it,
+and only then replies. A reader that finds the store ahead of the snapshot only by such held
+writes is served the snapshot from before them: it began before those writes were
+acknowledged, so the board it gets is still no older than the last acknowledged write. A
+write by another process (an import, another worker) is never held, so a reader waits for
+the refresh as before. Likewise, while one reader recounts contexts because ``max_age`` ran
+out (nothing was written), other readers keep the snapshot they have rather than queue.
 """
 
 from __future__ import annotations
@@ -65,6 +74,31 @@ class OpenSnapshot:
         return marker == self.marker and now < self.valid_until
 
 
+class PendingWrites:
+    """Change-marker values committed by writers in this process who have not replied yet."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[int, int] = {}
+
+    def hold(self, marker: int) -> None:
+        with self._lock:
+            self._held[marker] = self._held.get(marker, 0) + 1
+
+    def release(self, marker: int) -> None:
+        with self._lock:
+            left = self._held.pop(marker) - 1
+            if left:
+                self._held[marker] = left
+
+    def cover(self, after: int, upto: int) -> bool:
+        """Whether every marker value after ``after`` up to ``upto`` is held: the store moved
+        only by writes not yet acknowledged. A transaction that moved the marker twice leaves
+        a value nobody holds, so the answer is then no (a wait, never a stale board)."""
+        with self._lock:
+            return after < upto and all(m in self._held for m in range(after + 1, upto + 1))
+
+
 class OpenSetCache:
     """Thread-safe: one refresh at a time; readers take the current snapshot."""
 
@@ -73,7 +107,14 @@ class OpenSetCache:
         self._max_age = max_age
         self._lock = threading.Lock()
         self._snapshot: OpenSnapshot | None = None
+        self.pending = PendingWrites()
         self.refreshes = 0  # how many times the store was read beyond the marker
+        self.served_before_writes = 0  # readers served while held writes caught up
+
+    @property
+    def current(self) -> OpenSnapshot | None:
+        """The latest snapshot (None before the first read)."""
+        return self._snapshot
 
     def snapshot(self, uow: UnitOfWork, now: datetime, contexts_of: ContextsOf) -> OpenSnapshot:
         """The open set at ``now``, refreshed from ``uow`` if the store changed."""
@@ -94,6 +135,24 @@ class OpenSetCache:
         current = self._snapshot
         if current is not None and current.serves(marker, now):
             return current
+        held = current is not None and self.pending.cover(current.marker, marker)
+        if current is not None and held and now < current.valid_until:
+            self.served_before_writes += 1
+            return current
+        if not self._lock.acquire(blocking=False):
+            if current is not None and marker == current.marker and now < current.next_entry_at:
+                return current  # a recount is under way and nothing was written: keep this
+            self._lock.acquire()
+        try:
+            with uow_factory() as uow:
+                return self._locked(uow, now, contexts_of)
+        finally:
+            self._lock.release()
+
+    def catch_up(
+        self, uow_factory: Callable[[], UnitOfWork], now: datetime, contexts_of: ContextsOf
+    ) -> OpenSnapshot:
+        """Refresh to the store as it is now, whatever is held (the writer's own call)."""
         with self._lock, uow_factory() as uow:
             return self._locked(uow, now, contexts_of)
 

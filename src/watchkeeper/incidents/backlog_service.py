@@ -65,6 +65,8 @@ class BacklogService:
         """
         record = ("backlog", as_of.isoformat() if as_of is not None else "live")
         self._trail.authorise(actor, Permission.BACKLOG_READ, record)
+        if filters == BacklogFilters():
+            filters = None  # no filter: the same shared board the writers keep up to date
         if as_of is None:
             board = self._live(self._clock.now(), filters)
         else:
@@ -79,6 +81,22 @@ class BacklogService:
         audited per call (a metrics scraper calls it every few seconds).
         """
         return self._live(self._clock.now(), None).summary
+
+    def committed(self, marker: int) -> None:
+        """A writer in this process committed the log at ``marker``: bring the live board up
+        to it before the writer replies, serving readers the board from before it meanwhile
+        (see ``backlog_cache``). A process that has not shown a board yet (the CLI) skips it.
+        """
+        cache = self.cache
+        if cache is None or cache.current is None:
+            return
+        cache.pending.hold(marker)
+        try:
+            now = self._clock.now()
+            snap = cache.catch_up(self._uow, now, self._contexts)
+            self._board_for(snap, max(now, snap.built_at), None)
+        finally:
+            cache.pending.release(marker)
 
     def warm(self) -> None:
         """Load the live open set into the cache before anyone asks (no data leaves here,
@@ -97,7 +115,12 @@ class BacklogService:
         if self.cache is None:
             return self._build(now, filters)
         snap = self.cache.snapshot_from(self._uow, now, self._contexts)
-        now = max(now, snap.built_at)  # a snapshot built a moment after this reader's time
+        return self._board_for(snap, max(now, snap.built_at), filters)
+
+    def _board_for(
+        self, snap: OpenSnapshot, now: datetime, filters: BacklogFilters | None
+    ) -> Backlog:
+        """The shared board of ``snap`` at ``now`` (built if none is fresh enough)."""
         shared = self._shared(snap, now, filters)
         if shared is not None:
             return shared

@@ -133,8 +133,12 @@ class IncidentLog:
         *,
         closure_guard: ClosureGuard | None = None,
         followers: Sequence[EntryFollower] = (),
+        committed: Callable[[int], None] | None = None,
     ) -> None:
+        """``committed`` is told the log's change marker after each write commits, before
+        the write returns (the live board catches up with it: ``BacklogService.committed``)."""
         self._uow = uow_factory
+        self._committed = committed
         self._clock = clock
         self._profile = profile
         self._lookup = lookup
@@ -169,8 +173,18 @@ class IncidentLog:
         with self._uow() as uow:
             uow.incidents.add(incident)
             uow.audit.record(audit_event(actor, now, "incident.log", record))
+            change = self._marker(uow)
             uow.commit()
+        self._caught_up(change)
         return incident.incident_id
+
+    def _marker(self, uow: UnitOfWork) -> int | None:
+        """The change marker as this transaction leaves it (read before it commits)."""
+        return uow.incidents.change_marker() if self._committed is not None else None
+
+    def _caught_up(self, marker: int | None) -> None:
+        if self._committed is not None and marker is not None:
+            self._committed(marker)
 
     def record(
         self,
@@ -240,7 +254,9 @@ class IncidentLog:
                 follower.follow(uow, incident, entry)
             action, record = f"incident.append.{payload.kind}", ("incident", incident.incident_id)
             uow.audit.record(audit_event(actor, now, action, record, reason=reason))
+            change = self._marker(uow)
             uow.commit()
+        self._caught_up(change)
         return entry
 
     def _current_version(self, ref: str) -> int:

@@ -100,13 +100,19 @@ def test_a_write_within_the_cache_age_recounts_repeats_exactly_as_a_rebuild(wire
 
 def test_a_call_logged_after_a_readers_time_does_not_break_the_board(wired):
     """Under surge a handler's call can commit between a reader taking its time and reading
-    the store: the board leaves it off until its time instead of failing to fold it."""
+    the store: the board leaves it off until its time instead of failing to fold it. (A
+    write in the reader's own process brings the board up to date itself, so the write here
+    comes from another process: a second application on the same database.)"""
     application, clock = wired
     first = _log(application, "1 High Street")
     clock.advance(timedelta(minutes=40))
     application.backlog.current(HANDLER)
     clock.advance(timedelta(seconds=1))
-    later = _log(application, "2 Low Road")
+    other = build(application.settings, clock, hasher=FastHasher())
+    try:
+        later = _log(other, "2 Low Road")
+    finally:
+        other.close()
     clock.advance(timedelta(seconds=-1))  # the reader's time, taken before that write
 
     before = application.backlog.current(HANDLER)
@@ -164,3 +170,26 @@ def test_handlers_logging_while_screens_refresh_never_see_an_error(database_url,
     assert errors == []
     assert len(logged) == 60
     assert set(logged) <= {r.incident_id for r in final.rows}
+
+
+def test_a_write_brings_the_live_board_up_to_date_before_it_returns(wired):
+    application, _ = wired
+    _log(application, "1 High Street")
+    application.backlog.current(HANDLER)  # a screen has shown the board in this process
+    cache = application.backlog.cache
+    refreshes = cache.refreshes
+
+    new_id = _log(application, "2 Low Road")
+
+    assert cache.refreshes == refreshes + 1  # the writer refreshed, before returning
+    assert new_id in {s.incident_id for s in cache.current.states}
+    board = application.backlog.current(HANDLER)
+    assert new_id in {row.incident_id for row in board.rows}
+    assert cache.refreshes == refreshes + 1  # the reader had nothing left to load
+
+
+def test_a_process_that_never_showed_the_board_does_not_load_it_on_a_write(wired):
+    application, _ = wired
+    _log(application, "1 High Street")  # e.g. the CLI logging one call
+
+    assert application.backlog.cache.current is None
