@@ -26,6 +26,7 @@ class RegisterCalibration:
     missing_adult_share: float
     looked_after_share: float
     missing_history_days: int
+    review_on_time_share: float
     rso_national: int
     rso_mix: dict[str, float]
     max_per_register: int
@@ -103,6 +104,7 @@ def parse_register_calibration(doc: dict[str, Any]) -> RegisterCalibration:
         ),
         looked_after_share=_number(missing, "looked_after_share_of_children", "missing", True),
         missing_history_days=int(_number(missing, "history_days", "missing")),
+        review_on_time_share=_number(missing, "review_on_time_share", "missing", True),
         rso_national=int(_number(rso, "registered_national", "offenders")),
         rso_mix=mix,
         max_per_register=int(_number(demo, "max_per_register", "demo")),

@@ -25,6 +25,7 @@ from watchkeeper.safeguarding.da_records import NewDaCase
 from watchkeeper.safeguarding.forms import bundled_form
 from watchkeeper.safeguarding.missing_service import NewMissingReport
 from watchkeeper.safeguarding.offender_service import NewOffender
+from watchkeeper.safeguarding.policy import default_policy
 from watchkeeper.safeguarding.service_core import Assignment
 from watchkeeper.safeguarding.services import Safeguarding
 from watchkeeper.synthetic.places import FIRST_NAMES, STREET_STEMS, STREET_SUFFIXES, SURNAMES
@@ -154,18 +155,36 @@ def _missing(
                                address_ref=place.address_ref)  # fmt: skip
     h.add(reported, PPO, lambda sg, a: sg.missing.report(a, request))
     found = reported + timedelta(hours=float(h.rng.uniform(2, 40)))
-    if found < h.now and h.rng.random() < 0.5:  # assumed: half the demo episodes have ended
-        h.add(found, PPO, lambda sg, a: sg.missing.record_found(a, episode))
-    elif h.rng.random() < 0.7:  # assumed: most open episodes were reviewed within the hour
-        at = max(
-            reported + timedelta(minutes=1), h.now - timedelta(minutes=float(h.rng.uniform(1, 50)))
-        )
-        level = "medium" if risk == "no-apparent-risk" else risk
-        h.add(
-            at,
-            SUPERVISOR,
-            lambda sg, a: sg.missing.record_review(a, episode, level, "reviewed: risk confirmed"),
-        )
+    ended = found if found < h.now and h.rng.random() < 0.5 else None  # assumed: half ended
+    level = "medium" if risk == "no-apparent-risk" else risk  # a supervisor confirms the level
+    _reviews(h, episode, (reported, ended or h.now), risk, level)
+    if ended is not None:
+        h.add(ended, PPO, lambda sg, a: sg.missing.record_found(a, episode))
+
+
+MAX_REVIEWS = 60  # per demo episode: bounds the history of a long high-risk episode
+
+
+def _reviews(
+    h: _History, episode: str, span: tuple[datetime, datetime], risk: str, level: str
+) -> None:
+    """Supervisory reviews at the configured interval while the person is missing (``span``:
+    reported, found or now); a share on time, the rest late by up to one interval (what the
+    schedule indicator then measures)."""
+    reported, until = span
+    hours = REVIEW_HOURS[risk.replace("-", "_")]
+    last = reported
+    for _ in range(MAX_REVIEWS):
+        due = last + timedelta(hours=hours)
+        if h.rng.random() < h.cal.review_on_time_share:
+            at = due - timedelta(hours=hours * float(h.rng.uniform(0.0, 0.5)))
+        else:
+            at = due + timedelta(hours=hours * float(h.rng.uniform(0.05, 1.0)))
+        if at >= until:
+            return
+        h.add(at, SUPERVISOR, lambda sg, a: sg.missing.record_review(
+            a, episode, level, "reviewed: risk confirmed"))  # fmt: skip
+        last, hours = at, REVIEW_HOURS[level.replace("-", "_")]
 
 
 def _offender(h: _History, place: Address | None = None, level: str | None = None) -> None:
@@ -259,6 +278,9 @@ def seed_registers(sg: Safeguarding, actors: Mapping[str, Actor], steps: list[Se
         step.action(at_that_time, actors[step.who])
     return len(steps)
 
+
+# The intervals the demo's reviews follow: the bundled force defaults (labelled assumptions).
+REVIEW_HOURS = default_policy().missing.review_hours
 
 _NO_CONCERNS = {k: "no" for k in (
     "out-of-character", "contact-and-return", "intended-actions", "who-with",
