@@ -7,6 +7,7 @@ refusals through the AuditTrail (see ``access.audit_service``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -74,6 +75,7 @@ ENTRY_PERMISSIONS: dict[type[EntryPayload], Permission] = {
 # How often a write that lost a race for the store (not a version the writer claimed) is
 # tried again on fresh state before the conflict is reported.
 WRITE_ATTEMPTS = 5
+_LOG = logging.getLogger(__name__)
 
 
 def _explained(
@@ -183,8 +185,15 @@ class IncidentLog:
         return uow.incidents.change_marker() if self._committed is not None else None
 
     def _caught_up(self, marker: int | None) -> None:
-        if self._committed is not None and marker is not None:
+        if self._committed is None or marker is None:
+            return
+        try:
             self._committed(marker)
+        except Exception as error:  # the write is committed: it must be reported done
+            # Readers refresh the board themselves when the catch-up did not; the failure is
+            # logged by kind only (no personal data reaches the logs).
+            _LOG.warning("live board catch-up failed after a committed write: %s",
+                         type(error).__name__)  # fmt: skip
 
     def record(
         self,

@@ -193,3 +193,20 @@ def test_a_process_that_never_showed_the_board_does_not_load_it_on_a_write(wired
     _log(application, "1 High Street")  # e.g. the CLI logging one call
 
     assert application.backlog.cache.current is None
+
+
+def test_a_failed_catch_up_does_not_turn_a_committed_write_into_an_error(wired, caplog):
+    application, _ = wired
+    _log(application, "1 High Street")
+    application.backlog.current(HANDLER)
+
+    def broken(uow_factory, now, contexts_of):
+        raise RuntimeError("store unreachable for the refresh")
+
+    application.backlog.cache.catch_up = broken
+    new_id = _log(application, "2 Low Road")  # committed: reported done, not an error
+
+    assert "catch-up failed after a committed write: RuntimeError" in caplog.text
+    assert "2 Low Road" not in caplog.text
+    board = application.backlog.current(HANDLER)  # the reader refreshes instead
+    assert new_id in {row.incident_id for row in board.rows}
