@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from watchkeeper.access.model import Actor, Permission
-from watchkeeper.duties.model import Duty
 from watchkeeper.kernel.errors import DomainRuleViolation, InputError
 from watchkeeper.people.model import Person
 from watchkeeper.safeguarding.duty_plan import DutyKind
+from watchkeeper.safeguarding.offender_records import (
+    NewOffender,
+    OffenderView,
+    in_custody,
+    rso_risk,
+)
 from watchkeeper.safeguarding.offenders import (
     ArmsAssessment,
     CaseloadStatus,
@@ -26,9 +30,7 @@ from watchkeeper.safeguarding.offenders import (
     Mappa,
     Notification,
     NotificationKind,
-    RsoRisk,
     TravelPlan,
-    VisitPlan,
     caseload_status,
     check_visit,
     is_breached,
@@ -58,46 +60,6 @@ from watchkeeper.safeguarding.service_core import (
 _Change = Callable[[SafeguardingUnitOfWork, OffenderFile], DutyKind | None]
 
 
-@dataclass(frozen=True, slots=True)
-class NewOffender:
-    """Registration: the last notification is the initial one (s83) on ``registered_on``."""
-
-    offender_ref: str
-    person_ref: str
-    registered_on: date
-    risk: str  # an RsoRisk value
-    mappa_category: int
-    mappa_level: int
-    supervisor: str  # the offender manager's supervisor, for escalations
-    manager_ref: str
-    address_ref: str | None = None
-    notification_ends_on: date | None = None
-    no_fixed_abode: bool = False
-    plan: VisitPlan | None = None  # None: the pre-2017 category template, to be reviewed
-
-
-@dataclass(frozen=True, slots=True)
-class OffenderView:
-    file: OffenderFile
-    notification_due: date
-    notification_breached: bool
-    visit_due: date | None
-    caseload: CaseloadStatus
-    duties: tuple[Duty, ...]
-
-
-def _rso_risk(value: str) -> RsoRisk:
-    try:
-        return RsoRisk(value)
-    except ValueError:
-        allowed = ", ".join(r.value for r in RsoRisk)
-        raise InputError(f"offender risk {value!r} is not one of {allowed}") from None
-
-
-def in_custody(file: OffenderFile, day: date) -> bool:
-    return any(p.start <= day and (p.end is None or day <= p.end) for p in file.custody)
-
-
 class OffenderRegister:
     """Use cases of the offender register; see the module docstring for the duties."""
 
@@ -116,7 +78,7 @@ class OffenderRegister:
             raise InputError(
                 f"registered_on {request.registered_on} is in the future (field: registered_on)"
             )
-        risk = _rso_risk(request.risk)
+        risk = rso_risk(request.risk)
         record = OffenderRecord(
             request.offender_ref, request.person_ref, request.manager_ref, request.registered_on,
             risk, Mappa(request.mappa_category, request.mappa_level),
@@ -243,7 +205,7 @@ class OffenderRegister:
         self._check_day(assessed_on, "assessed_on")
         if not version.strip():
             raise InputError("an ARMS assessment needs its version (field: version)")
-        assessment = ArmsAssessment(assessed_on, version.strip(), _rso_risk(level), actor.username)
+        assessment = ArmsAssessment(assessed_on, version.strip(), rso_risk(level), actor.username)
 
         def change(uow: SafeguardingUnitOfWork, file: OffenderFile) -> DutyKind | None:
             uow.offenders.add_assessment(offender_ref, assessment)

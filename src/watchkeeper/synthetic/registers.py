@@ -24,7 +24,7 @@ from watchkeeper.people.model import Person, PersonName
 from watchkeeper.safeguarding.da_records import NewDaCase
 from watchkeeper.safeguarding.forms import bundled_form
 from watchkeeper.safeguarding.missing_service import NewMissingReport
-from watchkeeper.safeguarding.offender_service import NewOffender
+from watchkeeper.safeguarding.offender_records import NewOffender
 from watchkeeper.safeguarding.policy import default_policy
 from watchkeeper.safeguarding.service_core import Assignment
 from watchkeeper.safeguarding.services import Safeguarding

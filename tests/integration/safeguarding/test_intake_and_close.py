@@ -24,7 +24,7 @@ from watchkeeper.kernel.errors import DomainRuleViolation, PermissionDenied
 from watchkeeper.persistence.safeguarding_lookup import SqlDashClosureGuard
 from watchkeeper.safeguarding.da_records import NewDaCase
 from watchkeeper.safeguarding.missing_service import NewMissingReport
-from watchkeeper.safeguarding.offender_service import NewOffender
+from watchkeeper.safeguarding.offender_records import NewOffender
 from watchkeeper.safeguarding.policy import default_policy
 from watchkeeper.safeguarding.service_core import Assignment
 

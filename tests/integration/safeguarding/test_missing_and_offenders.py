@@ -15,7 +15,7 @@ from tests.integration.safeguarding.conftest import (
 
 from watchkeeper.kernel.errors import DomainRuleViolation, InputError, NotFound
 from watchkeeper.safeguarding.missing_service import NewMissingReport
-from watchkeeper.safeguarding.offender_service import NewOffender
+from watchkeeper.safeguarding.offender_records import NewOffender
 from watchkeeper.safeguarding.service_core import Assignment
 
 WHO = Assignment("ppo", "sgt")

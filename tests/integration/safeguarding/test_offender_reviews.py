@@ -8,7 +8,7 @@ import pytest
 from tests.integration.safeguarding.conftest import HANDLER, PPO, audit_actions, person
 
 from watchkeeper.kernel.errors import DomainRuleViolation, PermissionDenied
-from watchkeeper.safeguarding.offender_service import NewOffender
+from watchkeeper.safeguarding.offender_records import NewOffender
 
 
 def _open(sg, subject):

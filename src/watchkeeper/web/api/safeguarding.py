@@ -16,7 +16,7 @@ from watchkeeper.people.addresses import Address
 from watchkeeper.people.model import Person, PersonName
 from watchkeeper.safeguarding.da_records import NewDaCase
 from watchkeeper.safeguarding.missing_service import NewMissingReport
-from watchkeeper.safeguarding.offender_service import NewOffender
+from watchkeeper.safeguarding.offender_records import NewOffender
 from watchkeeper.safeguarding.offenders import travel_plan
 from watchkeeper.safeguarding.service_core import Assignment
 from watchkeeper.web.api import safeguarding_present as present

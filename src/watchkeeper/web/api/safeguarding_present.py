@@ -13,7 +13,7 @@ from watchkeeper.people.matching import MatchSuggestion
 from watchkeeper.safeguarding.da_records import CaseView, DashOutcome
 from watchkeeper.safeguarding.duty_plan import DutyKind
 from watchkeeper.safeguarding.missing_service import EpisodeView
-from watchkeeper.safeguarding.offender_service import OffenderView
+from watchkeeper.safeguarding.offender_records import OffenderView
 from watchkeeper.safeguarding.offenders import Notification, check_travel_notice
 from watchkeeper.safeguarding.people_service import PersonView
 from watchkeeper.safeguarding.policy import SafeguardingPolicy

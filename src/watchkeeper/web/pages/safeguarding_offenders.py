@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from watchkeeper.access.model import Permission
 from watchkeeper.kernel.errors import InputError, WatchkeeperError
 from watchkeeper.people.model import Person, PersonName
-from watchkeeper.safeguarding.offender_service import NewOffender
+from watchkeeper.safeguarding.offender_records import NewOffender
 from watchkeeper.safeguarding.offenders import Mappa, RsoRisk
 from watchkeeper.safeguarding.rso_reviews import ReviewOutcome
 from watchkeeper.web.pages import forms
