@@ -24,6 +24,14 @@ def test_signing_in_sets_a_strict_http_only_cookie_and_returns_the_csrf_token(an
     assert response.json()["csrf_token"]
 
 
+def test_the_session_cookie_leaves_expiry_to_the_server(anonymous):
+    """A cookie expiring at the idle deadline of sign-in would be dropped by the browser
+    however busy the user stayed; the server's idle and absolute expiry decide instead."""
+    cookie = anonymous.post("/api/session", json=SUPERVISOR).headers["set-cookie"].lower()
+
+    assert "expires=" not in cookie and "max-age=" not in cookie
+
+
 def test_the_session_cookie_is_secure_unless_configured_off(application, accounts):
     with TestClient(create_app(application, accounts)) as client:
         cookie = client.post("/api/session", json=SUPERVISOR).headers["set-cookie"]
