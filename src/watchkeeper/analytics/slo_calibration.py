@@ -20,11 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from watchkeeper.dispatch.config import bundled_dispatch_document, parse_dispatch_config
-from watchkeeper.incidents.backlog import is_vulnerable
 from watchkeeper.incidents.entries import Closed
 from watchkeeper.incidents.model import derive_state
 from watchkeeper.incidents.policy import ForceProfile, parse_force_profile
-from watchkeeper.incidents.risk import RiskContext, explain
+from watchkeeper.incidents.risk import RiskContext, explain, is_vulnerable
 from watchkeeper.kernel.errors import InputError
 from watchkeeper.persistence.cad_import.mapping import ImportRun, Mapped, map_record
 from watchkeeper.persistence.cad_import.profile import ImportProfile, load_profile

@@ -23,10 +23,14 @@ import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.incidents import attendance
-from watchkeeper.incidents.entries import Grade, Level, ThriveElement
+from watchkeeper.incidents.entries import Grade
 from watchkeeper.incidents.model import IncidentState, Status
 from watchkeeper.incidents.policy import BANDS, ForceProfile
 from watchkeeper.incidents.risk import (
+    FACT_CONTACT,
+    FACT_UNREVIEWED,
+    FACT_VULNERABLE,
+    GRADE_CODES,
     NO_CONTEXT,
     BandCodes,
     FloatArray,
@@ -329,11 +333,6 @@ def _shown(state: IncidentState, band: str, filters: BacklogFilters) -> bool:
     )
 
 
-def _seconds(features: RiskFeatures, times: Sequence[datetime]) -> FloatArray:
-    origin = features.origin
-    return np.array([(t - origin) / timedelta(seconds=1) for t in times], dtype=np.float64)
-
-
 def build_backlog(
     states: Sequence[IncidentState],
     contexts: Mapping[IncidentId, RiskContext],
@@ -359,15 +358,16 @@ def build_backlog(
     elif features.incident_ids != tuple(s.incident_id for s in open_states):
         raise ValueError("precomputed features do not follow the open states")
     scores, codes = score_features(features, profile, now)
-    logged = _seconds(features, [s.logged_at for s in open_states])
+    fixed = _fixed_columns(features)
+    logged = features.logged
     # Where each attendance clock stops: first arrival, or now while nobody is there.
     end = np.minimum(features.arrived, (now - features.origin) / timedelta(seconds=1))
-    summary = _summary(open_states, features, logged, end, codes, profile=profile, now=now)
+    summary = _summary(open_states, features, fixed, end, codes, profile=profile, now=now)
     no_deadline = np.isinf(features.deadline)
-    id_rank = np.argsort(np.argsort(np.array(features.incident_ids, dtype=object)))
     order = np.lexsort(
-        (id_rank, logged, np.where(no_deadline, 0.0, features.deadline), no_deadline, -scores)
-    )
+        (fixed.id_rank, logged, np.where(no_deadline, 0.0, features.deadline), no_deadline,
+         -scores)
+    )  # fmt: skip
     if filters is not None and filters != BacklogFilters():
         order = np.array(
             [i for i in order if _shown(open_states[i], BANDS[codes[i]], filters)], dtype=np.intp
@@ -384,18 +384,46 @@ def build_backlog(
 # --- the duty inspector's totals -------------------------------------------------------
 
 
-def is_vulnerable(state: IncidentState) -> bool:
-    """Any vulnerability marker, or THRIVE vulnerability assessed medium or high."""
-    rating = state.thrive.ratings.get(ThriveElement.VULNERABILITY) if state.thrive else None
-    return bool(state.markers) or (
-        rating is not None and rating.level in (Level.MEDIUM, Level.HIGH)
+@dataclass(frozen=True, slots=True)
+class _FixedColumns:
+    """What the board needs of the open states that does not change with the time, from
+    the features (kept row by row across refreshes) and worked out once per feature set: a
+    snapshot's features are shared by every board built from it, one a second while screens
+    refresh."""
+
+    features: RiskFeatures
+    id_rank: npt.NDArray[np.intp]
+    by_grade: dict[str, int]
+    vulnerable: int
+    unreviewed: int
+
+
+_last_fixed: list[_FixedColumns] = []  # the last feature set's, held so its identity is kept
+
+
+def _fixed_columns(features: RiskFeatures) -> _FixedColumns:
+    """The fixed columns of ``features``, reused for the same feature set (compared by
+    identity; the list holds it, so the identity cannot be reused meanwhile)."""
+    last = _last_fixed[0] if _last_fixed else None
+    if last is not None and last.features is features:
+        return last
+    grades = np.bincount(features.grade_code.astype(np.intp), minlength=len(GRADE_CODES) + 1)
+    facts = features.facts.astype(np.intp)
+    fixed = _FixedColumns(
+        features,
+        np.argsort(np.argsort(np.array(features.incident_ids, dtype=object))),
+        {g.value: int(grades[n]) for n, g in enumerate(GRADE_CODES)} | {UNGRADED: int(grades[-1])},
+        int(np.count_nonzero(facts & FACT_VULNERABLE)),
+        int(np.count_nonzero(facts & FACT_UNREVIEWED)),
     )
+    _last_fixed[:] = [fixed]
+    return fixed
 
 
 def _summary(
     states: Sequence[IncidentState],
     features: RiskFeatures,
-    logged: FloatArray,
+    fixed: _FixedColumns,
     end: FloatArray,
     codes: BandCodes,
     *,
@@ -404,25 +432,22 @@ def _summary(
 ) -> BacklogSummary:
     """Totals over every open incident (``states`` in the features' row order; ``end`` is
     where each attendance clock stops, in seconds after the features' origin)."""
-    waited = np.maximum(end - logged, 0.0) / 60.0
-    by_grade = {g.value: 0 for g in Grade} | {UNGRADED: 0}
-    for state in states:
-        by_grade[state.grade.grade.value if state.grade else UNGRADED] += 1
+    waited = np.maximum(end - features.logged, 0.0) / 60.0
     counts = np.bincount(codes.astype(np.intp), minlength=len(BANDS))
     oldest = None
     if states:
         first = states[int(np.argmax(waited))]
         oldest = OldestIncident(first.incident_id, attendance.waited_minutes(first, now))
-    contact = np.array([has_contact(s) for s in states], dtype=bool)
+    contact = (features.facts.astype(np.intp) & FACT_CONTACT) != 0
     silent_for = profile.backlog.no_contact_minutes
     return BacklogSummary(
         as_of=now,
         total_open=len(states),
-        by_grade=by_grade,
+        by_grade=dict(fixed.by_grade),
         by_band={band: int(counts[n]) for n, band in enumerate(BANDS)},
         oldest=oldest,
         breached=int(np.count_nonzero(end > features.deadline)),
-        vulnerable=sum(1 for s in states if is_vulnerable(s)),
+        vulnerable=fixed.vulnerable,
         no_contact=int(np.count_nonzero(~contact & (waited > silent_for))),
-        unreviewed=sum(1 for s in states if s.last_review_at is None),
+        unreviewed=fixed.unreviewed,
     )

@@ -49,7 +49,7 @@ ContextsOf = Callable[
 ]
 DEFAULT_MAX_AGE = timedelta(seconds=60)
 Keys = tuple[str | None, str | None]
-_TIME_COLUMNS = ("clock_start", "deadline", "arrived", "no_contact_from")
+_TIME_COLUMNS = ("clock_start", "deadline", "arrived", "no_contact_from", "logged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +297,7 @@ def _merge(
     )  # fmt: skip
     shift = (redo.origin - old.origin) / timedelta(seconds=1)
     columns = {}
-    for name in ("base_points", "target_minutes", *_TIME_COLUMNS):
+    for name in ("base_points", "target_minutes", "grade_code", "facts", *_TIME_COLUMNS):
         extra = getattr(redo, name) + (shift if name in _TIME_COLUMNS else 0.0)
         if name == "clock_start":  # 0 means "no timed target" (its target is inf): keep it
             extra = np.where(np.isinf(redo.target_minutes), 0.0, extra)

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.incidents import attendance
-from watchkeeper.incidents.entries import Level, ThriveElement
+from watchkeeper.incidents.entries import Grade, Level, ThriveElement
 from watchkeeper.incidents.model import IncidentState
 from watchkeeper.incidents.policy import BANDS, ForceProfile
 from watchkeeper.kernel.errors import DomainRuleViolation
@@ -217,9 +217,36 @@ class RiskFeatures:
     deadline: FloatArray
     arrived: FloatArray
     no_contact_from: FloatArray
+    # For the inspector's totals (fixed per state, kept with the features so a refresh
+    # reworks only the changed rows): logging time, grade (index in GRADE_CODES, its length
+    # for ungraded) and FACT_* flags.
+    logged: FloatArray
+    grade_code: FloatArray
+    facts: FloatArray
 
     def __len__(self) -> int:
         return len(self.incident_ids)
+
+
+GRADE_CODES = tuple(Grade)
+FACT_CONTACT, FACT_VULNERABLE, FACT_UNREVIEWED = 1, 2, 4
+_COLUMNS = 9
+
+
+def is_vulnerable(state: IncidentState) -> bool:
+    """Any vulnerability marker, or THRIVE vulnerability assessed medium or high."""
+    rating = state.thrive.ratings.get(ThriveElement.VULNERABILITY) if state.thrive else None
+    return bool(state.markers) or (
+        rating is not None and rating.level in (Level.MEDIUM, Level.HIGH)
+    )
+
+
+def _facts(state: IncidentState) -> float:
+    return float(
+        FACT_CONTACT * has_contact(state)
+        + FACT_VULNERABLE * is_vulnerable(state)
+        + FACT_UNREVIEWED * (state.last_review_at is None)
+    )
 
 
 def _seconds_after(origin: datetime, at: datetime | None) -> float:
@@ -241,6 +268,9 @@ def _feature_row(
         _seconds_after(origin, attendance.deadline(state, profile)),
         _seconds_after(origin, state.arrived_at),
         _seconds_after(origin, no_contact_since(state, profile)),
+        _seconds_after(origin, state.logged_at),
+        float(GRADE_CODES.index(state.grade.grade) if state.grade else len(GRADE_CODES)),
+        _facts(state),
     )
 
 
@@ -254,8 +284,8 @@ def features_of(
     rows = [
         _feature_row(s, contexts.get(s.incident_id, NO_CONTEXT), profile, origin) for s in states
     ]
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
-    columns = [np.ascontiguousarray(table[:, i]) for i in range(6)]
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), _COLUMNS)
+    columns = [np.ascontiguousarray(table[:, i]) for i in range(_COLUMNS)]
     return RiskFeatures(tuple(s.incident_id for s in states), origin, *columns)
 
 

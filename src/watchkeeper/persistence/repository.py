@@ -138,7 +138,8 @@ class SqlIncidentRepository:
     def open_versions(self) -> dict[IncidentId, int]:
         """The version of every incident whose projection says it is open now."""
         query = sa.select(incidents.c.id, incidents.c.version).where(_open_at(None))
-        return {IncidentId(row.id): row.version for row in self._connection.execute(query)}
+        rows = self._connection.execute(query).all()  # one fetch, not one per row
+        return {IncidentId(incident_id): version for incident_id, version in rows}
 
     def load_many(self, incident_ids: Iterable[IncidentId]) -> list[Incident]:
         """These incidents with their whole logs (unknown ids are left out), in id order."""

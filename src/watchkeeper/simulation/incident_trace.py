@@ -1,7 +1,7 @@
 """Incident states (imported from the store, or synthetic) -> a simulator Trace.
 
 Each incident becomes one trace row: receipt time, planar position,
-grade, attendance target (force profile), category, vulnerability (``backlog.is_vulnerable``),
+grade, attendance target (force profile), category, vulnerability (``risk.is_vulnerable``),
 the risk engine's time-independent points (``incidents.risk.features_of``), the skills the
 dispatch configuration requires, the officers the crewing rules need
 (:mod:`watchkeeper.simulation.crewing`; the ``double-crewed`` skill becomes a crew of two)
@@ -21,11 +21,10 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from watchkeeper.dispatch.config import DispatchConfig
-from watchkeeper.incidents.backlog import is_vulnerable
 from watchkeeper.incidents.entries import Grade
 from watchkeeper.incidents.model import IncidentState, Status
 from watchkeeper.incidents.policy import ForceProfile
-from watchkeeper.incidents.risk import features_of
+from watchkeeper.incidents.risk import features_of, is_vulnerable
 from watchkeeper.kernel.clock import ensure_utc
 from watchkeeper.kernel.errors import InputError
 from watchkeeper.simulation.config import SimConfig, sim_config
