@@ -75,28 +75,34 @@ class OpenSnapshot:
 
 
 class PendingWrites:
-    """Change-marker values committed by writers in this process who have not replied yet."""
+    """Change-marker values committed by writers in this process who have not replied yet,
+    each with the incident it changed."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._held: dict[int, int] = {}
+        self._held: dict[int, IncidentId] = {}
 
-    def hold(self, marker: int) -> None:
+    def hold(self, marker: int, incident_id: IncidentId) -> None:
         with self._lock:
-            self._held[marker] = self._held.get(marker, 0) + 1
+            self._held[marker] = incident_id
 
     def release(self, marker: int) -> None:
         with self._lock:
-            left = self._held.pop(marker) - 1
-            if left:
-                self._held[marker] = left
+            self._held.pop(marker, None)
 
     def cover(self, after: int, upto: int) -> bool:
         """Whether every marker value after ``after`` up to ``upto`` is held: the store moved
         only by writes not yet acknowledged. A transaction that moved the marker twice leaves
         a value nobody holds, so the answer is then no (a wait, never a stale board)."""
+        return self.changed(after, upto) is not None
+
+    def changed(self, after: int, upto: int) -> frozenset[IncidentId] | None:
+        """The incidents the held writes between the two markers changed, when they account
+        for every value between them; None when any value is not held (or nothing moved)."""
         with self._lock:
-            return after < upto and all(m in self._held for m in range(after + 1, upto + 1))
+            if after >= upto or any(m not in self._held for m in range(after + 1, upto + 1)):
+                return None
+            return frozenset(self._held[m] for m in range(after + 1, upto + 1))
 
 
 class OpenSetCache:
@@ -110,6 +116,7 @@ class OpenSetCache:
         self.pending = PendingWrites()
         self.refreshes = 0  # how many times the store was read beyond the marker
         self.served_before_writes = 0  # readers served while held writes caught up
+        self.partial_refreshes = 0  # refreshes that read only the incidents held writes changed
 
     @property
     def current(self) -> OpenSnapshot | None:
@@ -166,8 +173,10 @@ class OpenSetCache:
             # time earlier than the snapshot another reader has just built: the live board
             # never goes back in time, so fold at the snapshot's time (not start over).
             now = old.built_at
-        self._snapshot = self._refresh(uow, marker, now, old, contexts_of)
+        changed = None if old is None else self.pending.changed(old.marker, marker)
+        self._snapshot = self._refresh(uow, marker, now, old, contexts_of, changed=changed)
         self.refreshes += 1
+        self.partial_refreshes += changed is not None
         return self._snapshot
 
     def _refresh(
@@ -177,8 +186,16 @@ class OpenSetCache:
         now: datetime,
         old: OpenSnapshot | None,
         contexts_of: ContextsOf,
+        *,
+        changed: frozenset[IncidentId] | None = None,
     ) -> OpenSnapshot:
-        versions = uow.incidents.open_versions()
+        """``changed``: when every write since ``old`` is known (held writes of this process),
+        the incidents they changed; only those are read, without listing the open set."""
+        if old is None or changed is None:
+            versions = uow.incidents.open_versions()
+        else:  # unchanged versions as they were; the changed (and the still-to-come) reloaded
+            versions = dict(old.versions) | dict.fromkeys(old.pending, -1)
+            versions |= dict.fromkeys(changed, -1)
         kept = {} if old is None else {s.incident_id: s for s in old.states}
         known = {} if old is None else old.versions
         waiting = {} if old is None else old.pending

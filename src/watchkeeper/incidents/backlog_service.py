@@ -82,15 +82,15 @@ class BacklogService:
         """
         return self._live(self._clock.now(), None).summary
 
-    def committed(self, marker: int) -> None:
-        """A writer in this process committed the log at ``marker``: bring the live board up
+    def committed(self, marker: int, incident_id: IncidentId) -> None:
+        """A writer in this process committed ``incident_id`` at ``marker``: bring the live board up
         to it before the writer replies, serving readers the board from before it meanwhile
         (see ``backlog_cache``). A process that has not shown a board yet (the CLI) skips it.
         """
         cache = self.cache
         if cache is None or cache.current is None:
             return
-        cache.pending.hold(marker)
+        cache.pending.hold(marker, incident_id)
         try:
             now = self._clock.now()
             snap = cache.catch_up(self._uow, now, self._contexts)

@@ -135,7 +135,7 @@ class IncidentLog:
         *,
         closure_guard: ClosureGuard | None = None,
         followers: Sequence[EntryFollower] = (),
-        committed: Callable[[int], None] | None = None,
+        committed: Callable[[int, IncidentId], None] | None = None,
     ) -> None:
         """``committed`` is told the log's change marker after each write commits, before
         the write returns (the live board catches up with it: ``BacklogService.committed``)."""
@@ -177,18 +177,18 @@ class IncidentLog:
             uow.audit.record(audit_event(actor, now, "incident.log", record))
             change = self._marker(uow)
             uow.commit()
-        self._caught_up(change)
+        self._caught_up(change, incident.incident_id)
         return incident.incident_id
 
     def _marker(self, uow: UnitOfWork) -> int | None:
         """The change marker as this transaction leaves it (read before it commits)."""
         return uow.incidents.change_marker() if self._committed is not None else None
 
-    def _caught_up(self, marker: int | None) -> None:
+    def _caught_up(self, marker: int | None, incident_id: IncidentId) -> None:
         if self._committed is None or marker is None:
             return
         try:
-            self._committed(marker)
+            self._committed(marker, incident_id)
         except Exception as error:  # the write is committed: it must be reported done
             # Readers refresh the board themselves when the catch-up did not; the failure is
             # logged by kind only (no personal data reaches the logs).
@@ -265,7 +265,7 @@ class IncidentLog:
             uow.audit.record(audit_event(actor, now, action, record, reason=reason))
             change = self._marker(uow)
             uow.commit()
-        self._caught_up(change)
+        self._caught_up(change, incident.incident_id)
         return entry
 
     def _current_version(self, ref: str) -> int:

@@ -43,6 +43,7 @@ class _Store:
         self.logs = {i.incident_id: i for i in incidents}
         self.marker = 0
         self.loaded: list[IncidentId] = []
+        self.listings = 0
 
     def write(self, incident: Incident) -> None:
         self.logs[incident.incident_id] = incident
@@ -52,6 +53,7 @@ class _Store:
         return self.marker
 
     def open_versions(self) -> dict[IncidentId, int]:
+        self.listings += 1
         return {k: i.version for k, i in self.logs.items() if i.state.is_open}
 
     def load_many(self, ids):
@@ -232,17 +234,16 @@ def test_a_reader_whose_time_was_taken_before_the_snapshot_is_served_without_a_r
 
 def test_pending_writes_cover_a_gap_only_when_every_value_in_it_is_held():
     pending = PendingWrites()
-    pending.hold(6)
-    pending.hold(7)
-    pending.hold(7)  # two writers may hold the same value only by a coding error; counted
+    pending.hold(6, IncidentId("INC-A"))
+    pending.hold(7, IncidentId("INC-B"))
 
     assert pending.cover(5, 7)
+    assert pending.changed(5, 7) == {"INC-A", "INC-B"}
     assert not pending.cover(4, 7)  # 5 was committed by someone who is not waiting
+    assert pending.changed(4, 7) is None
     assert not pending.cover(7, 7)  # nothing moved
     pending.release(7)
-    assert pending.cover(5, 7)
-    pending.release(7)
-    assert not pending.cover(5, 7)
+    assert pending.cover(5, 6) and not pending.cover(5, 7)
 
 
 def test_a_reader_is_served_the_board_before_writes_still_held_by_their_writers():
@@ -254,7 +255,7 @@ def test_a_reader_is_served_the_board_before_writes_still_held_by_their_writers(
     now = T0 + timedelta(minutes=5)
     before = cache.snapshot_from(lambda: _Uow(store), now, _contexts)
     store.write(_incident("B", 4, "2 Low Road"))
-    cache.pending.hold(store.marker)
+    cache.pending.hold(store.marker, IncidentId("INC-B"))
 
     held = cache.snapshot_from(lambda: _Uow(store), now, _contexts)
     assert held is before and cache.served_before_writes == 1
@@ -274,11 +275,32 @@ def test_a_held_write_is_not_used_to_serve_a_snapshot_past_its_life():
     cache = OpenSetCache(PROFILE, max_age=timedelta(seconds=60))
     cache.snapshot_from(lambda: _Uow(store), T0 + timedelta(minutes=1), _contexts)
     store.write(_incident("B", 1, "2 Low Road"))
-    cache.pending.hold(store.marker)
+    cache.pending.hold(store.marker, IncidentId("INC-B"))
 
     later = cache.snapshot_from(lambda: _Uow(store), T0 + timedelta(minutes=3), _contexts)
 
     assert [s.incident_id for s in later.states] == ["INC-A", "INC-B"]
+
+
+def test_a_refresh_after_held_writes_reads_only_their_incidents_not_the_open_set():
+    a, b = _incident("A", 0), _incident("B", 1, "2 Low Road")
+    store = _Store(a, b, _incident("C", 2, "9 Elm Close"))
+    cache = OpenSetCache(PROFILE)
+    now = T0 + timedelta(minutes=10)
+    cache.snapshot(_Uow(store), now, _contexts)
+    store.loaded.clear()
+    listed = store.listings
+    a.record(Closed("no-further-action"), now, "handler", now)
+    store.write(a)
+    cache.pending.hold(store.marker, a.incident_id)
+    store.write(_incident("D", 9, "2 Low Road"))  # a repeat at B's address
+    cache.pending.hold(store.marker, IncidentId("INC-D"))
+
+    snapshot = cache.catch_up(lambda: _Uow(store), now, _contexts)
+
+    assert store.listings == listed and cache.partial_refreshes == 1
+    assert store.loaded == ["INC-A", "INC-D"]
+    assert _board(snapshot, now) == _rebuilt(store, now)
 
 
 ADDRESSES = ("1 High Street", "2 Low Road", "9 Elm Close")
@@ -288,6 +310,8 @@ STEP = st.tuples(
     st.sampled_from(("new", "ahead", "close", "contact")),
     st.integers(0, 20),
     st.sampled_from(ADDRESSES),
+    st.booleans(),  # held by a writer in this process (else a write from elsewhere)
+    st.booleans(),  # the board is refreshed after this write (else writes pile up first)
 )
 
 
@@ -295,12 +319,15 @@ STEP = st.tuples(
 @given(st.lists(STEP, min_size=1, max_size=12))
 def test_incremental_refreshes_give_the_board_a_full_rebuild_gives(steps):
     """Any sequence of writes inside the contexts' age, some logged a few seconds after the
-    reader's time (as under concurrent intake): the cached board equals a rebuild."""
+    reader's time (as under concurrent intake), some held by writers in this process (read
+    alone) and some from elsewhere (the open set listed), refreshed after one or several:
+    the cached board equals a rebuild."""
     store = _Store(_incident("A", 0), _incident("B", 1, "2 Low Road"))
     cache = OpenSetCache(PROFILE, max_age=timedelta(hours=1))
     now = T0 + timedelta(minutes=5)
     cache.snapshot(_Uow(store), now, _contexts)
-    for n, (kind, pick, address) in enumerate(steps):
+    holding: list[int] = []
+    for n, (kind, pick, address, held, refresh) in enumerate(steps):
         now += timedelta(seconds=30)
         open_ids = sorted(
             k for k, i in store.logs.items() if i.state.is_open and i.entries[0].at <= now
@@ -308,11 +335,18 @@ def test_incremental_refreshes_give_the_board_a_full_rebuild_gives(steps):
         if kind in {"new", "ahead"} or not open_ids:
             ahead = pick if kind == "ahead" else 0  # seconds after the reader's time
             minute = (now - T0 + timedelta(seconds=ahead)) / timedelta(minutes=1)
-            store.write(_incident(f"N{n}", minute, address))
+            target = _incident(f"N{n}", minute, address)
         else:
             target = store.logs[open_ids[pick % len(open_ids)]]
             entry = Closed("no-further-action") if kind == "close" else ContactMade("rang back")
             target.record(entry, now, "handler", now)
-            store.write(target)
-        snapshot = cache.snapshot(_Uow(store), now, _contexts)
-        assert _board(snapshot, now) == _rebuilt(store, now)
+        store.write(target)
+        if held:
+            cache.pending.hold(store.marker, target.incident_id)
+            holding.append(store.marker)
+        if refresh or n == len(steps) - 1:
+            snapshot = cache.catch_up(lambda: _Uow(store), now, _contexts)
+            for marker in holding:
+                cache.pending.release(marker)
+            holding.clear()
+            assert _board(snapshot, now) == _rebuilt(store, now)
