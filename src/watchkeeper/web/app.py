@@ -11,6 +11,7 @@ import importlib.util
 import json
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,29 @@ from watchkeeper.web.security import (
 
 REQUEST_LOG = logging.getLogger("watchkeeper.web.requests")
 INSECURE_COOKIES_ENV = "WATCHKEEPER_INSECURE_COOKIES"
+SWITCH_INTERVAL_ENV = "WATCHKEEPER_SWITCH_INTERVAL_MS"
+# How long a thread may hold the interpreter before one waiting is let in. Python's default
+# is 5 ms; SWITCH_INTERVAL_NOTE in docs/PERFORMANCE.md records what the board measured.
+DEFAULT_SWITCH_INTERVAL_MS: float | None = None
+
+
+def switch_interval(environ: dict[str, str] | None = None) -> float | None:
+    """Seconds for ``sys.setswitchinterval`` from the environment (None: Python's own)."""
+    value = (environ if environ is not None else dict(os.environ)).get(SWITCH_INTERVAL_ENV)
+    if not value:
+        ms = DEFAULT_SWITCH_INTERVAL_MS
+        return None if ms is None else ms / 1000.0
+    try:
+        ms = float(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"{SWITCH_INTERVAL_ENV}={value!r} is not a number of milliseconds"
+        ) from None
+    if not 0.1 <= ms <= 100.0:
+        raise ConfigurationError(f"{SWITCH_INTERVAL_ENV}={value!r}: use 0.1 to 100 ms")
+    return ms / 1000.0
+
+
 PAGES_MODULE = "watchkeeper.web.pages.routes"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -290,6 +314,9 @@ def _log_requests_as_json_lines() -> None:
 def serve_app() -> FastAPI:
     """Uvicorn's app factory (``factory=True``): wires the application in each worker."""
     _log_requests_as_json_lines()
+    interval = switch_interval()
+    if interval is not None:
+        sys.setswitchinterval(interval)
     application = build()
     application.backlog.warm()  # the first screens should not wait for the cold load
     secure = os.environ.get(INSECURE_COOKIES_ENV) != "1"
