@@ -45,6 +45,8 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from watchkeeper.kernel.errors import ConfigurationError
 from watchkeeper.persistence.field_crypto import FieldKeyring, key_id
+from watchkeeper.persistence.tables import incident_entries
+from watchkeeper.persistence.tables_operations import protected_fields
 
 MARKER = "_sealed"
 # Execution option under which an engine carries its EntrySealer.
@@ -89,10 +91,42 @@ CLEAR_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def attach_field_keys(engine: sa.Engine, keyring: FieldKeyring) -> EntrySealer:
-    """Make every store on ``engine`` seal and unseal entry documents with these keys."""
+    """Make every store on ``engine`` seal and unseal entry documents with these keys.
+
+    Refuses (ConfigurationError) when the key file is missing but the database already holds
+    values sealed under some key: a first key made then would seal new values under a key
+    the other processes do not have, and could read none of the old ones.
+    """
+    if not keyring.path.exists():
+        sealed_under = _sealed_key_in(engine)
+        if sealed_under is not None:
+            raise ConfigurationError(
+                f"field key file {keyring.path} does not exist, but the database holds values "
+                f"sealed under key {sealed_under}: point WATCHKEEPER_FIELD_KEY_FILE at the key "
+                "file the other processes use (a new key would leave those values unreadable)"
+            )
     sealer = EntrySealer(keyring)
     engine.update_execution_options(**{FIELD_SEALER: sealer})
     return sealer
+
+
+def _sealed_key_in(engine: sa.Engine) -> str | None:
+    """The key id of some sealed value in the database, if it holds any (None for a new or
+    not yet migrated database)."""
+    inspector = sa.inspect(engine)
+    with engine.connect() as c:
+        if inspector.has_table(protected_fields.name):
+            found = c.execute(sa.select(protected_fields.c.key_id).limit(1)).scalar()
+            if found is not None:
+                return str(found)
+        if inspector.has_table(incident_entries.name):
+            document = sa.cast(incident_entries.c.document, sa.Text)
+            row = c.execute(
+                sa.select(document).where(document.like(f'%"{MARKER}"%')).limit(1)
+            ).scalar()
+            if row is not None:
+                return str(json.loads(row)[MARKER]["key"])
+    return None
 
 
 def sealer_for(connection: sa.Connection) -> EntrySealer | None:

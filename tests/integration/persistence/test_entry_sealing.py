@@ -242,19 +242,33 @@ def test_legacy_clear_rows_still_read_and_reseal_encrypts_them(world, migrated_e
 def test_a_wrong_or_missing_key_file_is_a_clear_error_naming_the_entry(world, tmp_path):
     app, folder = world
     incident_id = _log(app)
+    FieldKeyring(folder / "someone-elses.key").keys()  # another, existing key file
     other = build(_settings(app.settings.database_url, folder, "someone-elses.key"), app.clock)
     try:
         with pytest.raises(ConfigurationError, match=rf"incident {incident_id} entry 1: .* key "):
             _read(other, incident_id)
     finally:
         other.close()
-    app.settings.field_key_file.unlink()  # lost: a fresh key is made, which reads nothing old
-    restarted = build(app.settings, app.clock)
+    # Lost, or a process started without it: no fresh key is made over sealed data (it would
+    # seal new values under a key no other process has); the start is refused instead.
+    app.settings.field_key_file.rename(folder / "moved.key")
+    with pytest.raises(ConfigurationError, match=r"fields\.key does not exist, but the database "
+                       r"holds values sealed under key [0-9a-f]{12}"):  # fmt: skip
+        build(app.settings, app.clock)
+    assert not app.settings.field_key_file.exists()
+
+
+def test_a_new_database_gets_a_first_key_when_the_file_is_absent(database_url, tmp_path):
+    schema.upgrade(database_url)
+    settings = _settings(database_url, tmp_path)
+    app = build(settings, FixedClock(T0), hasher=FastHasher())
     try:
-        with pytest.raises(ConfigurationError, match=r"not in the field key file .*missing"):
-            _read(restarted, incident_id)
+        seed_demo_accounts(app)
+        _log(app)  # the first sealed value makes the first key
     finally:
-        restarted.close()
+        app.close()
+
+    assert settings.field_key_file.exists()
 
 
 def test_a_token_moved_onto_another_entry_is_refused(world):
