@@ -2,7 +2,8 @@
 
 A real uvicorn server (``api_server.py``: what ``watchkeeper serve`` runs, on loopback) takes
 writes through the HTTP API: incidents logged and updated, units registered and moved, SOC
-groups entered and added to, people entered on the nominal index. It is killed with SIGKILL
+groups entered and added to, people entered on the nominal index, missing-person episodes
+reported and reviewed (each with its supervisory-review duty). It is killed with SIGKILL
 
 - at a named fault point inside one chosen write: before the commit (``uow.before-commit``),
   during it (``db.in-commit``), after it (``uow.after-commit``) and after the route returned
@@ -12,7 +13,8 @@ groups entered and added to, people entered on the nominal index. It is killed w
 After every kill: every write answered 2xx is stored; the write in flight is absent (killed
 before commit), present (after commit) or all-or-nothing (in the commit, random); nothing
 unacknowledged is stored; no incident is half-written; each register row has exactly its
-audit rows; the keyed audit chain verifies. The server is started again for the next round
+audit rows; each open missing-person episode has exactly one open review duty and no duty is
+left for an episode never stored; the keyed audit chain verifies. The server is started again for the next round
 and, at the end, every acknowledged record is read back through the API and
 ``watchkeeper audit verify`` passes. Sizes: WATCHKEEPER_CRASH_KILLS (see conftest), at
 least two kills per point.
@@ -29,6 +31,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +41,16 @@ import sqlalchemy as sa
 from watchkeeper.cli.demo_commands import demo_password
 from watchkeeper.kernel.faults import FAULT_LOG_ENV
 from watchkeeper.persistence.tables import audit_log, incidents
-from watchkeeper.persistence.tables_safeguarding import people
+from watchkeeper.persistence.tables_safeguarding import (
+    duties,
+    missing_episodes,
+    missing_reviews,
+    people,
+)
 from watchkeeper.persistence.tables_soc import ocg_groups
 from watchkeeper.persistence.tables_units import units
+from watchkeeper.safeguarding.duty_plan import DutyKind
+from watchkeeper.safeguarding.forms import bundled_form
 
 SERVER = Path(__file__).with_name("api_server.py")
 SERVER_APP = "wk-crash-server"  # the server's PostgreSQL application_name
@@ -53,15 +63,22 @@ DURABLE = {
     "api.before-reply": True,
     None: None,
 }
-KINDS = ("incident", "contact", "unit", "unit-status", "group", "member", "person")
+KINDS = ("incident", "contact", "unit", "unit-status", "group", "member", "person", "missing",
+         "missing-review")  # fmt: skip
 INCIDENT = {
     "source": "999",
     "location": {"text": "3 Mill Lane", "area": "central"},
     "category": "concern-for-welfare",
     "grade_label": "P1",
 }
-# Which table holds each register and which audit actions count as its writes.
-REGISTERS = {"incidents": incidents, "units": units, "groups": ocg_groups, "people": people}
+CALL_ANSWERS = dict.fromkeys(
+    (q.key for q in bundled_form("missing-call-handler-wmp.toml").questions), "no"
+)
+# Which table holds each register and which audit actions count as its writes. An episode's
+# version is 1 for its report plus one for each supervisory review (the table keeps none).
+REGISTERS = {"incidents": incidents, "units": units, "groups": ocg_groups, "people": people,
+             "missing": missing_episodes}  # fmt: skip
+REVIEW_DUTY = DutyKind.MISSING_REVIEW.value
 
 
 def _free_port() -> int:
@@ -184,6 +201,19 @@ class Write:
 def _next_write(world: World, kind: str) -> Write:
     n = world.next_serial()
     incidents_, units_, groups_ = (world.stored[k] for k in ("incidents", "units", "groups"))
+    people_, episodes = world.stored["people"], world.stored["missing"]
+    if kind == "missing-review" and episodes:
+        ref = sorted(episodes)[n % len(episodes)]
+        body = {"level": "medium", "rationale": f"reviewed {n}"}
+        return Write(kind, "missing", "supervisor", "POST", f"/api/missing/{ref}/reviews", body,
+                     ref, episodes[ref] + 1)  # fmt: skip
+    if kind in ("missing", "missing-review") and people_:
+        ref = f"MPX-{n}"
+        reported = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+        body = {"episode_ref": ref, "person_ref": sorted(people_)[n % len(people_)],
+                "reported_at": reported, "risk": "medium", "call_answers": CALL_ANSWERS,
+                "supervisor": "supervisor", "date_of_birth": "1990-01-01"}  # fmt: skip
+        return Write("missing", "missing", "ppo", "POST", "/api/missing", body, ref, 1)
     if kind == "contact" and incidents_:
         ref = sorted(incidents_)[n % len(incidents_)]
         v = incidents_[ref]
@@ -208,10 +238,10 @@ def _next_write(world: World, kind: str) -> Write:
     if kind in ("group", "member"):
         body = {"name": f"Crash Test Group {n}", "activities": ["drug-supply"]}
         return Write("group", "groups", "soc", "POST", "/api/soc/groups", body, None, 1)
-    if kind == "person":
+    if kind in ("person", "missing", "missing-review"):  # an episode needs a person first
         ref = f"PX-{n}"
         body = {"person_ref": ref, "names": [{"given": "Sam", "family": f"Kell{n}"}]}
-        return Write(kind, "people", "ppo", "POST", "/api/people", body, ref, 1)
+        return Write("person", "people", "ppo", "POST", "/api/people", body, ref, 1)
     return Write("incident", "incidents", "supervisor", "POST", "/api/incidents",
                  INCIDENT | {"summary": f"call {n}"}, None, 2)  # fmt: skip
 
@@ -228,6 +258,8 @@ def _acknowledge(world: World, write: Write, reply: httpx.Response) -> None:
     elif write.register == "units":
         assert body["version"] == write.version
         world.unit_status[write.key or ""] = body["status"]
+    elif write.register == "missing":
+        assert body["episode_ref"] == key and 1 + len(body["reviews"]) == write.version
     assert key is not None
     world.stored[write.register][key] = write.version
 
@@ -268,6 +300,11 @@ def _stored(store: Any) -> dict[str, dict[str, int]]:
             version = table.c.version if "version" in table.c else sa.literal(1)
             rows = connection.execute(sa.select(key, version)).all()
             found[name] = {str(row[0]): int(row[1]) for row in rows}
+        reviews = sa.select(missing_reviews.c.episode_ref, sa.func.count()).group_by(
+            missing_reviews.c.episode_ref
+        )
+        for ref, n in connection.execute(reviews).all():
+            found["missing"][str(ref)] += int(n)
     return found
 
 
@@ -319,6 +356,8 @@ def _assert_whole(store: Any, stored: dict[str, dict[str, int]]) -> None:
             audited["groups"][record_id] += n
         elif action == "person.record":
             audited["people"][record_id] += n
+        elif action in ("missing.report", "missing.review"):
+            audited["missing"][record_id] += n
     # An incident is logged at version 2 by one audited write; every other write adds one.
     writes = {name: {k: (v - 1 if name == "incidents" else v) for k, v in stored[name].items()}
               for name in REGISTERS}  # fmt: skip
@@ -327,6 +366,20 @@ def _assert_whole(store: Any, stored: dict[str, dict[str, int]]) -> None:
         extra = set(audited[name]) - set(writes[name])
         assert not wrong, f"{name}: audit rows out of step (audited, writes): {wrong}"
         assert not extra, f"{name}: audit rows for records never stored: {extra}"
+    _assert_review_duties(store, set(stored["missing"]))
+
+
+def _assert_review_duties(store: Any, episodes: set[str]) -> None:
+    """Every stored (open) episode has exactly one open supervisory-review duty, and no
+    duty names an episode that is not stored."""
+    d = duties.c
+    with store.app.engine.connect() as connection:
+        rows = connection.execute(sa.select(d.subject_ref, d.kind, d.is_open)).all()
+    open_reviews = Counter(r.subject_ref for r in rows if r.kind == REVIEW_DUTY and r.is_open)
+    wrong = {ref: open_reviews[ref] for ref in episodes if open_reviews[ref] != 1}
+    assert not wrong, f"episodes without exactly one open review duty: {wrong}"
+    stray = {r.subject_ref for r in rows} - episodes
+    assert not stray, f"duties for episodes never stored: {stray}"
 
 
 def _crash_round(store, forks, world, point, rng, tally) -> None:  # type: ignore[no-untyped-def]
@@ -389,7 +442,7 @@ def test_killing_the_server_mid_request_loses_no_acknowledged_write(
     finally:
         forks.close()
         print("writes in flight at the kills:", dict(tally.in_flight))
-    for kind in ("incidents", "units", "groups", "people"):
+    for kind in REGISTERS:
         assert world.stored[kind], f"no {kind} were written: the test proved nothing for them"
     crash_store.folded()
     crash_store.assert_audit_chain_verifies(through_cli=True)
@@ -405,6 +458,9 @@ def _read_back(forks: ForkServer, world: World) -> None:
             assert server.clients["soc"].get(f"/api/soc/groups/{gid}").status_code == 200
         for ref in world.stored["people"]:
             assert server.clients["ppo"].get(f"/api/people/{ref}").status_code == 200
+        for ref, version in world.stored["missing"].items():
+            read = server.clients["ppo"].get(f"/api/missing/{ref}")
+            assert read.status_code == 200 and 1 + len(read.json()["reviews"]) == version
     finally:
         server.kill()
         server.wait()
