@@ -7,11 +7,16 @@ Run: ``python -m benchmarks.bench_surge [--engines sqlite postgresql] [--duratio
 "Normal" is the synthetic demand the store was loaded with (calls per second over its
 24 hours); the surge logs ``--factor`` times that rate of emergency calls, spread over
 ``--handlers`` call handlers, each from its own loopback source address. Fifty
-supervisors GET ``/api/backlog?page_size=25`` about once a second. A checker takes every
-``--check-every``-th acknowledged call and reads the emergency board
-(``/api/backlog?grade=emergency``) until it finds it: a read *started after* the call was
-acknowledged that does not show it is a currency failure (the board must never be older
-than the last acknowledged write). Everything is bounded by count and time, on loopback
+supervisors GET ``/api/backlog?page_size=25`` about once a second. Every
+``--check-every``-th call is logged with the ``language-barrier`` marker and, once
+acknowledged, a checker reads the live board filtered to emergency calls with that marker
+(``/api/backlog?grade=emergency&marker=language-barrier``, the same snapshot every screen
+is served) until it finds it: a read *started after* the call was acknowledged that does
+not show it is a currency failure (the board must never be older than the last
+acknowledged write). The filter keeps the checked set small however long the surge runs;
+an earlier checker read the whole emergency board, and once more than its 2,000-row window
+of surge calls were open (every surge call is P1 and none is closed) a new call ranked
+below that window and was counted stale or lost though the board was current. Everything is bounded by count and time, on loopback
 only; the server is stopped and a PostgreSQL database it created is dropped at the end.
 Writes benchmarks/out/surge.json.
 """
@@ -25,7 +30,7 @@ import queue
 import random
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +44,10 @@ OUT = Path(__file__).resolve().parent / "out" / "surge.json"
 AREAS = ("north", "south", "east", "central")
 STREETS = ("High Street", "Station Road", "Church Lane", "Mill Road", "Park Avenue")
 MAX_PAGES = 10  # the checker reads at most this many 200-row pages per look
+CHECK_MARKER = "language-barrier"  # carried by the checked calls only (the filter)
 
 
-def _call(rng: random.Random) -> dict[str, Any]:
+def _call(rng: random.Random, markers: list[str]) -> dict[str, Any]:
     street = f"{rng.randint(1, 400)} {rng.choice(STREETS)}"
     return {
         "source": "999",
@@ -50,7 +56,7 @@ def _call(rng: random.Random) -> dict[str, Any]:
         "grade_label": "P1",
         "caller": {"name": "Surge Caller", "phone": "07700 900111", "person_ref": ""},
         "summary": "surge call",
-        "markers": [],
+        "markers": markers,
     }
 
 
@@ -63,6 +69,8 @@ class Currency:
         self.stale_reads = 0  # reads started after the ack that did not show the call
         self.lags: list[float] = []  # ack to the start of the first read showing it
         self.lost = 0  # never found on the board (closed calls are not expected here)
+        self.log_failures: Counter[str] = Counter()  # failed logging calls: status or error
+        self.checks_failed = 0  # looks that failed on the checker's own request (also lost)
 
     def look(self, client: httpx.Client, ref: str, acked: float) -> None:
         for _ in range(3):  # bounded: a miss is recorded, then looked at twice more
@@ -79,7 +87,8 @@ class Currency:
     @staticmethod
     def _on_board(client: httpx.Client, ref: str) -> bool:
         for page in range(1, MAX_PAGES + 1):
-            params = {"grade": "emergency", "page_size": 200, "page": page}
+            params = {"grade": "emergency", "marker": CHECK_MARKER, "page_size": 200,
+                      "page": page}  # fmt: skip
             body = client.get("/api/backlog", params=params).json()
             if any(row["incident_id"] == ref for row in body["rows"]):
                 return True
@@ -132,6 +141,9 @@ def drive(base_url: str, args: argparse.Namespace, rate: float) -> dict[str, Any
             "stale_reads": currency.stale_reads,
             "lost": currency.lost,
             "max_lag_s": round(lags[-1], 3) if lags else None,
+            "median_lag_s": round(lags[len(lags) // 2], 3) if lags else None,
+            "checks_failed": currency.checks_failed,
+            "log_failures": dict(currency.log_failures),
         },
     }
 
@@ -156,21 +168,24 @@ def _logger(
 
     def log() -> None:
         nonlocal sent
+        sent += 1
+        checked = sent % check_every == 0
         started = time.perf_counter()
         ok, ref = False, None
         try:
-            response = handler.post(
-                "/api/incidents", json=_call(rng), headers={CSRF_HEADER: csrf}
-            )  # fmt: skip
+            call = _call(rng, [CHECK_MARKER] if checked else [])
+            response = handler.post("/api/incidents", json=call, headers={CSRF_HEADER: csrf})
             ok = response.status_code == 201
             ref = response.json().get("incident_id") if ok else None
-        except httpx.HTTPError:
-            pass
+            failure = None if ok else f"HTTP {response.status_code}"
+        except httpx.HTTPError as error:
+            failure = type(error).__name__
         acked = time.monotonic()
         with recorder._lock:
             recorder.samples.append(("log-incident", time.perf_counter() - started, ok))
-        sent += 1
-        if ref and sent % check_every == 0:
+            if failure is not None:
+                currency.log_failures[failure] += 1
+        if ref and checked:
             with contextlib.suppress(queue.Full):
                 currency.pending.put_nowait((ref, acked))
 
@@ -188,6 +203,7 @@ def _check(currency: Currency, client: httpx.Client, until: float) -> None:
         except (httpx.HTTPError, ValueError, KeyError):
             currency.checked += 1
             currency.lost += 1
+            currency.checks_failed += 1
 
 
 def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
