@@ -47,7 +47,8 @@ REQUEST_LOG = logging.getLogger("watchkeeper.web.requests")
 INSECURE_COOKIES_ENV = "WATCHKEEPER_INSECURE_COOKIES"
 SWITCH_INTERVAL_ENV = "WATCHKEEPER_SWITCH_INTERVAL_MS"
 # How long a thread may hold the interpreter before one waiting is let in. Python's default
-# is 5 ms; SWITCH_INTERVAL_NOTE in docs/PERFORMANCE.md records what the board measured.
+# is 5 ms; docs/PERFORMANCE.md (control-room load, eighth round) records that 1 ms made the
+# board slower, so the default is Python's own.
 DEFAULT_SWITCH_INTERVAL_MS: float | None = None
 
 
