@@ -16,8 +16,9 @@ not show it is a currency failure (the board must never be older than the last
 acknowledged write). The filter keeps the checked set small however long the surge runs;
 an earlier checker read the whole emergency board, and once more than its 2,000-row window
 of surge calls were open (every surge call is P1 and none is closed) a new call ranked
-below that window and was counted stale or lost though the board was current. Everything is bounded by count and time, on loopback
-only; the server is stopped and a PostgreSQL database it created is dropped at the end.
+below that window and was counted stale or lost though the board was current. Everything
+is bounded by count and time, on loopback only; the server is stopped and a PostgreSQL
+database it created is dropped at the end.
 Writes benchmarks/out/surge.json.
 """
 
