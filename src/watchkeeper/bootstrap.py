@@ -151,6 +151,7 @@ def _soc_services(engine: Engine, signer: AuditSigner, clock: Clock) -> SocServi
             clock,
             load_armed_policy(Path(armed_path) if armed_path else None),
             writer,
+            partial(SqlArmedUnitOfWork, engine, signer, immediate=True),
         ),
     )
 
@@ -229,7 +230,7 @@ def build(
         parse_dispatch_config(bundled_dispatch_document()),
         incidents=application.incidents,
         backlog=application.backlog,
-        audit_uow_factory=writer_factory,
+        writer_factory=writer_factory,
     )
     application.safeguarding = _safeguarding(
         writer_factory, clock, safeguarding_policy, trail, lookup

@@ -46,8 +46,13 @@ class ArmedResponseAnalysis:
         clock: Clock,
         policy: ArmedPolicy,
         audit_uow_factory: Callable[[], AuditUnitOfWork] | None = None,
+        writer_factory: Callable[[], ArmedUnitOfWork] | None = None,
     ) -> None:
+        """``writer_factory`` makes the units that store deployments: on SQLite bootstrap's
+        take the write lock when they begin, so deriving (read, then write) never finds its
+        snapshot stale under load. Without one, ``uow_factory`` writes too."""
         self._uow = uow_factory
+        self._writer = writer_factory or uow_factory
         self._clock = clock
         self.policy = policy
         self._trail = AuditTrail(audit_uow_factory or uow_factory, clock)
@@ -58,7 +63,7 @@ class ArmedResponseAnalysis:
         """Store deployments; all are validated first, so a bad one means nothing is written."""
         self._trail.authorise(actor, Permission.ARMED_RECORD, ("armed-deployment", ""))
         checked = [validate_deployment(d) for d in deployments]
-        with self._uow() as uow:
+        with self._writer() as uow:
             for start in range(0, len(checked), batch):
                 uow.deployments.add_many(checked[start : start + batch])
             span = f"{len(checked)} deployments"
@@ -78,7 +83,7 @@ class ArmedResponseAnalysis:
         self._trail.authorise(actor, Permission.ARMED_RECORD, ("armed-deployment", "log"))
         if start is not None and end is not None and ensure_utc(end) <= ensure_utc(start):
             raise InputError("the period ends before it starts (fields: start, end)")
-        with self._uow() as uow:
+        with self._writer() as uow:
             arvs = uow.log.arv_call_signs(self.policy.arv_skill)
             incidents = uow.log.armed_incidents(arvs, start, end)
             found = derive(incidents, arvs)

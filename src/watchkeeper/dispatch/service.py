@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from watchkeeper.access.audit import audit_event
 from watchkeeper.access.audit_service import AuditTrail
 from watchkeeper.access.model import Actor, Permission
-from watchkeeper.access.ports import AuditUnitOfWork
 from watchkeeper.dispatch.config import DispatchConfig
 from watchkeeper.dispatch.demand import DispatchDemand, position_of
 from watchkeeper.dispatch.forecast import BreachForecast
@@ -54,18 +53,20 @@ class DispatchService:
         *,
         incidents: IncidentLog,
         backlog: BacklogService,
-        audit_uow_factory: Callable[[], AuditUnitOfWork] | None = None,
+        writer_factory: Callable[[], DispatchUnitOfWork] | None = None,
         estimator: TravelEstimator | None = None,
         outlook_max_age: timedelta = DEFAULT_MAX_AGE,
     ) -> None:
         self._uow = uow_factory
+        # Units that write (see IncidentLog): on SQLite they queue for the write lock here.
+        self._writer = writer_factory or uow_factory
         self._clock = clock
         self._profile = profile
         self.config = config
         self._incidents = incidents
         self._backlog = backlog
         self._estimator = estimator
-        self._trail = AuditTrail(audit_uow_factory or uow_factory, clock)
+        self._trail = AuditTrail(self._writer, clock)
         self.cache = OutlookCache(outlook_max_age)
 
     # --- the unit register ------------------------------------------------------------
@@ -99,7 +100,7 @@ class DispatchService:
             position=request.position,
             updated_at=now,
         )
-        with self._uow() as uow:
+        with self._writer() as uow:
             uow.units.add(unit)
             uow.audit.record(audit_event(actor, now, "unit.register", ("unit", unit.call_sign)))
             uow.commit()
@@ -119,7 +120,7 @@ class DispatchService:
                 incident_id = uow.units.get(call_sign).incident_id
             if incident_id is not None:
                 return self._move_through_log(actor, call_sign, incident_id, change, now)
-        with self._uow() as uow:
+        with self._writer() as uow:
             stored = uow.units.get(call_sign)
             if change.expected_version is not None and change.expected_version != stored.version:
                 raise_changed(call_sign, change.expected_version, stored.version)

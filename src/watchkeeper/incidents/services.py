@@ -15,7 +15,6 @@ from datetime import datetime
 from watchkeeper.access.audit import audit_event
 from watchkeeper.access.audit_service import AuditTrail
 from watchkeeper.access.model import Actor, Permission
-from watchkeeper.access.ports import AuditUnitOfWork
 from watchkeeper.incidents.entries import (
     AlertAcknowledged,
     AppointmentBooked,
@@ -131,22 +130,28 @@ class IncidentLog:
         clock: Clock,
         profile: ForceProfile,
         lookup: SafeguardingLookup,
-        audit_uow_factory: Callable[[], AuditUnitOfWork] | None = None,
+        writer_factory: Callable[[], UnitOfWork] | None = None,
         *,
         closure_guard: ClosureGuard | None = None,
         followers: Sequence[EntryFollower] = (),
         committed: Callable[[int, IncidentId], None] | None = None,
     ) -> None:
-        """``committed`` is told the log's change marker after each write commits, before
+        """``writer_factory`` makes the units that write (logging, appending, audit rows):
+        on SQLite bootstrap's writers take the write lock when they begin, so they queue in
+        this process instead of sleeping in SQLite's busy handler, and a read-then-write
+        append never finds its snapshot stale. Without one, ``uow_factory`` writes too.
+
+        ``committed`` is told the log's change marker after each write commits, before
         the write returns (the live board catches up with it: ``BacklogService.committed``)."""
         self._uow = uow_factory
+        self._writer = writer_factory or uow_factory
         self._committed = committed
         self._clock = clock
         self._profile = profile
         self._lookup = lookup
         self._closure_guard = closure_guard or AlwaysMayClose()
         self._followers = tuple(followers)
-        self._trail = AuditTrail(audit_uow_factory or uow_factory, clock)
+        self._trail = AuditTrail(self._writer, clock)
 
     @property
     def profile(self) -> ForceProfile:
@@ -172,7 +177,7 @@ class IncidentLog:
         if request.thrive is not None:
             incident.record(request.thrive, at, who, now)
         record = ("incident", incident.incident_id)
-        with self._uow() as uow:
+        with self._writer() as uow:
             uow.incidents.add(incident)
             uow.audit.record(audit_event(actor, now, "incident.log", record))
             change = self._marker(uow)
@@ -245,7 +250,7 @@ class IncidentLog:
         alongside: Callable[[UnitOfWork], None] | None = None,
     ) -> LogEntry:
         now = self._clock.now()
-        with self._uow() as uow:
+        with self._writer() as uow:
             incident = uow.incidents.resolve(ref)
             version = incident.version
             if expected_version is not None and expected_version != version:
@@ -280,7 +285,7 @@ class IncidentLog:
         for start in range(0, len(incidents), batch_size):
             batch = incidents[start : start + batch_size]
             span = ("incident", f"{batch[0].incident_id}..{batch[-1].incident_id}")
-            with self._uow() as uow:
+            with self._writer() as uow:
                 for incident in batch:
                     uow.incidents.add(incident)
                 event = audit_event(actor, self._clock.now(), "incident.load-history", span)
