@@ -11,18 +11,19 @@ import argparse
 import statistics
 import time
 from collections import Counter
+from dataclasses import replace
 
-from watchkeeper.people.generated_nominals import TODAY, generate_quality_set
+from watchkeeper.people.generated_nominals import TODAY, Query, generate_quality_set
 from watchkeeper.people.index import NominalIndex
 from watchkeeper.people.match_quality import measure
 from watchkeeper.people.matching import DEFAULT_POLICY, suggest_matches
 
 
-def _latencies_ms(index: NominalIndex, queries: list) -> list[float]:
+def _latencies_ms(index: NominalIndex, queries: list[Query]) -> list[float]:
     times = []
     for query in queries:
         started = time.perf_counter()
-        suggest_matches(query.person, index, TODAY)
+        suggest_matches(query.person, index, TODAY, places=query.places)
         times.append(1000 * (time.perf_counter() - started))
     return sorted(times)
 
@@ -30,9 +31,11 @@ def _latencies_ms(index: NominalIndex, queries: list) -> list[float]:
 def run(size: int, queries: int, seed: int) -> dict[str, float | int | str]:
     quality_set = generate_quality_set(seed, size, queries)
     started = time.perf_counter()
-    index = NominalIndex(quality_set.indexed)
+    index = NominalIndex(quality_set.indexed, quality_set.places)
     build_s = time.perf_counter() - started
     report = measure(quality_set, index)
+    # The same set with address evidence switched off: what the places add, shown beside it.
+    blind = measure(quality_set, index, replace(DEFAULT_POLICY, shared_address=1.0))
     times = _latencies_ms(index, list(quality_set.queries))
     missed = Counter(report.missed_how).most_common(3)
     wrong = Counter(report.false_positive_how).most_common(3)
@@ -40,6 +43,7 @@ def run(size: int, queries: int, seed: int) -> dict[str, float | int | str]:
         "people": size,
         "precision": round(report.precision, 4),
         "recall": round(report.recall, 4),
+        "without places p/r": f"{blind.precision:.4f}/{blind.recall:.4f}",
         "tp/fp/missed": f"{report.true_positives}/{report.false_positives}/{report.missed}",
         "build_s": round(build_s, 2),
         "largest_block": index.largest_block(),

@@ -6,12 +6,17 @@ randomness are inputs"). Queries are either corrupted copies of an indexed perso
 transposed day/month, a wrong digit, a short form, an alias, given/family swapped, no date
 of birth) or *decoys* — different people with similar names: namesakes, twins, siblings and
 near-spellings — so precision is tested where it is hard.
+
+Places (the addresses people are known at, as match keys) come from a stream of their own,
+so adding them left every person and query of a seed as it was. Their shares are
+assumptions, not measurements (no published figures for UK nominal records were found):
+see ``PLACE_SHARES``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -77,12 +82,14 @@ class Query:
     person: Person
     true_ref: str | None
     how: str  # the corruptions or the kind of decoy, for diagnosis
+    places: frozenset[str] = frozenset()  # where the person is being recorded, if known
 
 
 @dataclass(frozen=True, slots=True)
 class QualitySet:
     indexed: tuple[Person, ...]
     queries: tuple[Query, ...]
+    places: dict[str, frozenset[str]] = field(default_factory=dict)  # indexed ref -> places
 
 
 def _invent(rng: np.random.Generator, ends: list[str], count: int) -> list[str]:
@@ -248,12 +255,71 @@ def _decoy(rng: np.random.Generator, names: _Names, source: Person, ref: str) ->
     return Query(person, None, kind)
 
 
+# Assumed shares (no published error profile for UK nominal records was found):
+PLACE_SHARES = {
+    "indexed-known": 0.85,  # an indexed person with an address on record
+    "indexed-relative": 0.2,  # ... living with an indexed relative (same family name)
+    "duplicate-same": 0.5,  # a duplicate recorded at the address the index holds
+    "duplicate-elsewhere": 0.3,  # ... at another address (moved, a friend's, the street)
+    "household-decoy": 0.5,  # a twin or sibling recorded at the source's home
+    # No date of birth is a property of how a record was taken, not of who the person is:
+    # decoys lack it about as often as duplicates (one corruption in ten, see CORRUPTIONS).
+    "decoy-undated": 0.1,
+}
+
+
+def _indexed_places(
+    rng: np.random.Generator, indexed: tuple[Person, ...]
+) -> dict[str, frozenset[str]]:
+    """Where each indexed person is known: a home of their own, or a relative's, or none."""
+    homes_by_family: dict[str, list[str]] = {}
+    known: dict[str, frozenset[str]] = {}
+    for i, person in enumerate(indexed):
+        family = person.names[0].family
+        if rng.random() >= PLACE_SHARES["indexed-known"]:
+            known[person.person_ref] = frozenset()
+            continue
+        homes = homes_by_family.setdefault(family, [])
+        if homes and rng.random() < PLACE_SHARES["indexed-relative"]:
+            home = homes[int(rng.integers(0, len(homes)))]
+        else:
+            home = f"H{i:07d}"
+            homes.append(home)
+        known[person.person_ref] = frozenset({home})
+    return known
+
+
+def _placed(
+    rng: np.random.Generator, query: Query, source: Person, known: dict[str, frozenset[str]]
+) -> Query:
+    """Where a query is being recorded; some decoys recorded without a date of birth."""
+    home = known[source.person_ref]
+    elsewhere = frozenset({f"Q{query.person.person_ref}"})
+    draw = rng.random()
+    if query.true_ref is not None:
+        same, moved = PLACE_SHARES["duplicate-same"], PLACE_SHARES["duplicate-elsewhere"]
+        where = (
+            (home or elsewhere)
+            if draw < same
+            else elsewhere
+            if draw < same + moved
+            else frozenset()
+        )
+        return replace(query, places=where)
+    at_home = query.how in ("twin", "sibling") and draw < PLACE_SHARES["household-decoy"]
+    query = replace(query, places=home if at_home and home else elsewhere)
+    if rng.random() < PLACE_SHARES["decoy-undated"]:
+        query = replace(query, person=replace(query.person, date_of_birth=None),
+                        how=f"{query.how}+no-dob")  # fmt: skip
+    return query
+
+
 def generate_quality_set(
     seed: int, people: int, queries: int, duplicate_share: float = 0.5
 ) -> QualitySet:
     """``people`` indexed persons and ``queries`` look-ups, a share of them true duplicates."""
-    name_stream, person_stream, query_stream = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)
+    name_stream, person_stream, query_stream, place_stream = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)
     )
     names = _Names(name_stream)
     names.rng = person_stream
@@ -263,7 +329,9 @@ def generate_quality_set(
     for q in range(queries):
         source = indexed[int(query_stream.integers(0, people))]
         if query_stream.random() < duplicate_share:
-            made.append(_duplicate(query_stream, source, f"Q{q:07d}"))
+            made.append((_duplicate(query_stream, source, f"Q{q:07d}"), source))
         else:
-            made.append(_decoy(query_stream, names, source, f"Q{q:07d}"))
-    return QualitySet(indexed, tuple(made))
+            made.append((_decoy(query_stream, names, source, f"Q{q:07d}"), source))
+    known = _indexed_places(place_stream, indexed)
+    placed = tuple(_placed(place_stream, query, source, known) for query, source in made)
+    return QualitySet(indexed, placed, known)

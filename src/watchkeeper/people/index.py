@@ -13,7 +13,7 @@ letters of the *other* name: one typo in either name leaves at least one of thos
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from watchkeeper.kernel.errors import NotFound
@@ -79,15 +79,23 @@ def key_strings(person: Person) -> frozenset[str]:
 
 
 class NominalIndex:
-    """Persons by reference, with blocking keys; storage adapters come later."""
+    """Persons by reference, with blocking keys and the places each is known at.
 
-    def __init__(self, persons: Iterable[Person] = ()) -> None:
+    A place is an address's match key (``people.place_keys``); places are evidence when
+    names alone cannot tell people apart, never a blocking key.
+    """
+
+    def __init__(
+        self, persons: Iterable[Person] = (), places: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
         self._persons: dict[str, Person] = {}
         self._names: dict[str, tuple[IndexedName, ...]] = {}
         self._keys: dict[str, frozenset[BlockingKey]] = {}
+        self._places: dict[str, frozenset[str]] = {}
         self._blocks: defaultdict[BlockingKey, set[str]] = defaultdict(set)
+        places = places or {}
         for person in persons:
-            self.add(person)
+            self.add(person, places.get(person.person_ref, ()))
 
     def __len__(self) -> int:
         return len(self._persons)
@@ -98,12 +106,13 @@ class NominalIndex:
     def __iter__(self) -> Iterator[Person]:
         return iter(self._persons.values())
 
-    def add(self, person: Person) -> None:
-        """File a person (replacing an earlier version with the same reference)."""
+    def add(self, person: Person, places: Iterable[str] = ()) -> None:
+        """File a person and the places they are known at (replacing an earlier version)."""
         if person.person_ref in self._persons:
             self.remove(person.person_ref)
         ref = person.person_ref
         self._persons[ref] = person
+        self._places[ref] = frozenset(p for p in places if p)
         self._names[ref] = indexed_names(person)
         self._keys[ref] = blocking_keys(person)
         for key in self._keys[ref]:
@@ -120,6 +129,7 @@ class NominalIndex:
                 del self._blocks[key]
         del self._persons[person_ref]
         del self._names[person_ref]
+        del self._places[person_ref]
 
     def get(self, person_ref: str) -> Person:
         try:
@@ -130,6 +140,13 @@ class NominalIndex:
     def names_of(self, person_ref: str) -> tuple[IndexedName, ...]:
         """The normalised names filed for a person."""
         return self._names[person_ref]
+
+    def places_of(self, person_ref: str) -> frozenset[str]:
+        """The match keys of the addresses a person is known at (empty: none recorded)."""
+        try:
+            return self._places[person_ref]
+        except KeyError:
+            raise NotFound(f"no person {person_ref} on the nominal index") from None
 
     def candidates(self, person: Person) -> set[str]:
         """References of everyone sharing a blocking key with ``person`` (itself excluded)."""

@@ -38,13 +38,14 @@ def measure(
     today: date = TODAY,
 ) -> QualityReport:
     """Run every query through ``suggest_matches`` and count right and wrong suggestions."""
-    index = index if index is not None else NominalIndex(quality_set.indexed)
+    index = index if index is not None else NominalIndex(quality_set.indexed, quality_set.places)
     tp = fp = duplicates = 0
     missed_how: list[str] = []
     fp_how: list[str] = []
     started = time.perf_counter()
     for query in quality_set.queries:
-        refs = {s.person_ref for s in suggest_matches(query.person, index, today, policy)}
+        found = suggest_matches(query.person, index, today, policy, query.places)
+        refs = {s.person_ref for s in found}
         hit = query.true_ref is not None and query.true_ref in refs
         tp += hit
         fp += len(refs) - hit

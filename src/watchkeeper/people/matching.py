@@ -44,15 +44,36 @@ class MatchPolicy:
     # the same query is discounted by (score / best) ** rival_sharpness; equal evidence is
     # untouched. Chosen on seeds 1 and 2 at 100k people (docs/PERFORMANCE.md); 0 turns it off.
     rival_sharpness: float = 5.0
+    # Without a date of birth, how much likelier a person known at the candidate's address
+    # is to be them than a namesake known elsewhere: a likelihood ratio, assumed (not measured
+    # on real records), then chosen among 50 / 200 / 500 / 1000 on seeds 1 and 2 at 100k
+    # people (docs/PERFORMANCE.md). A shared household is strong evidence of identity only
+    # together with an agreeing name, which the name share still requires. 1 turns it off.
+    shared_address: float = 200.0
+    # Without a date of birth, the weight of "someone not on the index" in the share (in the
+    # units of an exact name, whose weight is 1): a stranger with the same name is recorded
+    # undated as often as the person is, so name agreement alone is weak evidence. Chosen
+    # among 0 / 0.1 / 0.15 / 0.2 / 0.3 on seeds 1 and 2 at 100k people (0.15 and below took
+    # precision under 0.95 on seed 2). 0 splits the share among the candidates only.
+    undated_stranger: float = 0.2
     max_suggestions: int = 10
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ConfigurationError(f"match threshold {self.threshold} must be in (0, 1]")
+        if self.undated_stranger < 0.0:
+            raise ConfigurationError(
+                f"undated-stranger weight {self.undated_stranger} must not be negative"
+            )
+        if self.shared_address < 1.0:
+            raise ConfigurationError(
+                f"shared-address evidence {self.shared_address} must be at least 1 (1: unused)"
+            )
 
 
 DEFAULT_POLICY = MatchPolicy()
 DOB_MISSING = "date of birth not recorded on one side"
+SHARED_ADDRESS = "known at the same address"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,30 +183,49 @@ def _scored(
 
 
 def suggest_matches(
-    candidate: Person, index: NominalIndex, today: date, policy: MatchPolicy = DEFAULT_POLICY
+    candidate: Person,
+    index: NominalIndex,
+    today: date,
+    policy: MatchPolicy = DEFAULT_POLICY,
+    places: frozenset[str] = frozenset(),
 ) -> list[MatchSuggestion]:
     """Likely duplicates of ``candidate`` on the index, best first; a suggestion, never a merge.
 
     Without a date of birth to tell them apart, people whose names agree share the evidence
     (a sharpened softmax over name scores): k exact namesakes are each 1/k likely, so none
-    is suggested as a duplicate, while one exact name among near-spellings still is.
+    is suggested as a duplicate, while one exact name among near-spellings still is. A
+    person known at one of the candidate's ``places`` (address match keys) weighs
+    ``shared_address`` times more in that share: one exact namesake at the address where
+    the candidate is being recorded stands out from namesakes elsewhere.
     """
     validate_person(candidate, today)
     scored = _scored(candidate, index, policy)
     sharp = policy.undated_sharpness
-    undated = sum(a.score**sharp for _, a, _, reason in scored if reason == DOB_MISSING)
+    weights = {
+        ref: agreement.score**sharp * _place_weight(places, index.places_of(ref), policy)
+        for ref, agreement, _, reason in scored
+        if reason == DOB_MISSING
+    }
+    undated = sum(weights.values()) + policy.undated_stranger
     found = []
     for ref, agreement, factor, reason in scored:
         score = agreement.score * factor
+        extra: tuple[str, ...] = ()
         if reason == DOB_MISSING:
-            score *= agreement.score**sharp / undated
+            score *= weights[ref] / undated
+            if places & index.places_of(ref):
+                extra = (SHARED_ADDRESS,)
         elif factor < 1.0 and agreement.score < 1.0:
             score *= policy.both_inexact
         if score >= policy.threshold:
-            reasons = (*_name_reasons(agreement), reason)
+            reasons = (*_name_reasons(agreement), reason, *extra)
             found.append(MatchSuggestion(ref, round(score, 4), reasons))
     found.sort(key=lambda s: (-s.score, s.person_ref))
     return _without_weaker_rivals(found, policy)[: policy.max_suggestions]
+
+
+def _place_weight(places: frozenset[str], known: frozenset[str], policy: MatchPolicy) -> float:
+    return policy.shared_address if places & known else 1.0
 
 
 def _without_weaker_rivals(

@@ -123,6 +123,19 @@ class SqlPeopleStore:
                 found[r.person_ref] = r
         return self._people([found[ref] for ref in sorted(found)])
 
+    def places_of(self, person_refs: Collection[str]) -> dict[str, frozenset[str]]:
+        wanted = sorted(set(person_refs))
+        found: dict[str, set[str]] = {ref: set() for ref in wanted}
+        for start in range(0, len(wanted), _IN_BATCH):
+            rows = self._c.execute(
+                sa.select(person_addresses.c.person_ref, addresses.c.match_key)
+                .join(addresses, addresses.c.address_ref == person_addresses.c.address_ref)
+                .where(person_addresses.c.person_ref.in_(wanted[start : start + _IN_BATCH]))
+            )
+            for r in rows:
+                found[r.person_ref].add(r.match_key)
+        return {ref: frozenset(keys) for ref, keys in found.items()}
+
     def add_address(self, address: Address) -> None:
         if self._c.execute(sa.select(addresses.c.address_ref).where(
                 addresses.c.address_ref == address.address_ref)).first():  # fmt: skip

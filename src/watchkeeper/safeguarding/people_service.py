@@ -17,6 +17,7 @@ from watchkeeper.people.addresses import Address
 from watchkeeper.people.index import NominalIndex, key_strings
 from watchkeeper.people.matching import MatchSuggestion, suggest_matches
 from watchkeeper.people.model import Person, validate_person
+from watchkeeper.people.place_keys import address_match_key
 from watchkeeper.safeguarding.ports import (
     DaCase,
     EpisodeRecord,
@@ -29,6 +30,7 @@ from watchkeeper.safeguarding.ports import (
 from watchkeeper.safeguarding.service_core import RegisterContext, record_write
 
 DECISIONS = ("same-person", "different")
+RECORDED_AT = "recorded-at"  # the relation of the address a person was recorded at
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,39 +68,59 @@ class PeopleRegister:
     def __init__(self, ctx: RegisterContext) -> None:
         self._ctx = ctx
 
-    def record_person(self, actor: Actor, person: Person) -> list[MatchSuggestion]:
-        """File a person (a DOB in the future is refused) and store likely-duplicate suggestions."""
+    def record_person(
+        self, actor: Actor, person: Person, address_ref: str | None = None
+    ) -> list[MatchSuggestion]:
+        """File a person (a DOB in the future is refused) and store likely-duplicate suggestions.
+
+        ``address_ref``: where the person is being recorded. It is linked (``recorded-at``) in
+        the same transaction, and it is evidence for the suggestions: without a date of birth,
+        a namesake known at that address stands out from namesakes elsewhere.
+        """
         ctx = self._ctx
         ctx.trail.authorise(actor, Permission.PEOPLE_MANAGE, ("person", person.person_ref))
         now = ctx.clock.now()
         validate_person(person, ctx.policy.calendar_date(now))
         with ctx.uow() as uow:
-            found = self._suggest(uow, person)
+            found = self._suggest(uow, person, address_ref)
             uow.people.add_person(person, now)
             for s in found:
                 uow.people.add_suggestion(person.person_ref, s.person_ref, s.score, s.reasons, now)
+            if address_ref:
+                uow.people.link_address(person.person_ref, address_ref, RECORDED_AT)
             record_write(uow, actor, now, "person.record", ("person", person.person_ref))
             uow.commit()
         return found
 
-    def _suggest(self, uow: SafeguardingUnitOfWork, person: Person) -> list[MatchSuggestion]:
+    def _suggest(
+        self, uow: SafeguardingUnitOfWork, person: Person, address_ref: str | None = None
+    ) -> list[MatchSuggestion]:
         # Candidates share a blocking key (people.index) with the person, read from the store's
-        # person_keys; the in-memory index then scores them as people.matching does.
-        index = NominalIndex(uow.people.people_sharing(key_strings(person)))
+        # person_keys; the in-memory index then scores them as people.matching does, with the
+        # places each candidate is known at.
+        candidates = uow.people.people_sharing(key_strings(person))
+        known = uow.people.places_of([c.person_ref for c in candidates])
+        places: frozenset[str] = frozenset()
+        if address_ref:
+            places = frozenset({address_match_key(uow.people.get_address(address_ref))})
         today = self._ctx.policy.calendar_date(self._ctx.clock.now())
-        return suggest_matches(person, index, today)
+        return suggest_matches(person, NominalIndex(candidates, known), today, places=places)
 
     def match_candidates(
-        self, actor: Actor, person: Person
+        self, actor: Actor, person: Person, address_ref: str | None = None
     ) -> list[tuple[MatchSuggestion, Person]]:
         """Who on the index ``person`` may already be, best first, for an officer to choose
         from before anything is recorded (another register linking a nominal: never a merge).
-        Nothing is stored; the read is audited."""
+        ``address_ref`` is where they are being recorded (see ``record_person``). Nothing is
+        stored; the read is audited."""
         ctx = self._ctx
         ctx.trail.authorise(actor, Permission.PEOPLE_READ, ("person", "match"))
         validate_person(person, ctx.policy.calendar_date(ctx.clock.now()))
         with ctx.uow() as uow:
-            found = [(s, uow.people.get_person(s.person_ref)) for s in self._suggest(uow, person)]
+            found = [
+                (s, uow.people.get_person(s.person_ref))
+                for s in self._suggest(uow, person, address_ref)
+            ]
         ctx.trail.read(actor, "person.match", ("person", f"{len(found)} suggestions"))
         return found
 

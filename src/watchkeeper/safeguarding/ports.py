@@ -146,6 +146,9 @@ class PeopleStore(Protocol):
     def people_sharing(self, keys: Collection[str]) -> Sequence[Person]:
         """Everyone filed under at least one of the blocking ``keys`` (people.index.key_strings)."""
 
+    def places_of(self, person_refs: Collection[str]) -> dict[str, frozenset[str]]:
+        """The match keys (people.place_keys) of the addresses each person is linked to."""
+
     def add_address(self, address: Address) -> None: ...
     def get_address(self, address_ref: str) -> Address:
         """Raises NotFound."""

@@ -243,3 +243,35 @@ def test_public_protection_data_is_for_the_roles_that_need_it_and_every_access_i
     assert any(r[0] == Role.CALL_HANDLER.value and r[1] == "intake.lookup" for r in rows)
     denied = {r[1] for r in rows if r[0] == Role.CALL_HANDLER.value and r[3] != "ok"}
     assert denied >= {"people.read", "offender.read", "duties.read"}  # refusals audited too
+
+
+def test_an_undated_person_recorded_at_an_address_is_matched_to_the_namesake_known_there(
+    signed_in, application
+):
+    """Two Dana Hughes on the index, one known at 14 Canal Street. Recorded without a date of
+    birth and without an address, the new record is suggested as neither; recorded at that
+    address it is suggested as the one known there, saying why, and linked to the address.
+    An unknown address is refused (404) with nothing written."""
+    ppo = signed_in(Role.PUBLIC_PROTECTION)
+    ok(ppo.post("/api/addresses", json={"address_ref": "A-1", "lines": ["14 Canal Street"]}), 201)
+    ok(ppo.post("/api/addresses", json={"address_ref": "A-2", "lines": ["9 Mill Lane"]}), 201)
+    for ref, born, address in (("P-1", "1990-03-04", "A-1"), ("P-2", "1971-09-30", "A-2")):
+        body = {"person_ref": ref, "names": [{"given": "Dana", "family": "Hughes"}],
+                "date_of_birth": born, "address_ref": address}  # fmt: skip
+        ok(ppo.post("/api/people", json=body), 201)
+    undated = {"names": [{"given": "Dana", "family": "Hughes"}]}
+    assert (
+        ok(ppo.post("/api/people", json=undated | {"person_ref": "N-1"}), 201)["suggestions"] == []
+    )
+    refused(
+        ppo.post("/api/people", json=undated | {"person_ref": "N-2", "address_ref": "A-9"}), 404
+    )
+    refused(ppo.get("/api/people/N-2"), 404)
+    created = ok(
+        ppo.post("/api/people", json=undated | {"person_ref": "N-3", "address_ref": "A-1"}), 201
+    )
+    [suggestion] = created["suggestions"]
+    assert (suggestion["left_ref"], suggestion["right_ref"]) == ("N-3", "P-1")
+    assert "known at the same address" in suggestion["reasons"]
+    linked = ok(ppo.get("/api/people/N-3"))["addresses"]
+    assert [(a["address_ref"], a["relation"]) for a in linked] == [("A-1", "recorded-at")]

@@ -61,3 +61,16 @@ def test_one_typo_in_either_name_leaves_an_undated_person_a_shared_key() -> None
                  ("Xleamell", "Clindsey"), ("Cleamell", "Clindzey")):  # fmt: skip
         query = _person("Q", *typo)
         assert NominalIndex([filed]).candidates(query) == {"P1"}, typo
+
+
+def test_places_are_kept_per_person_replaced_with_them_and_removed_with_them() -> None:
+    person = Person("P1", (PersonName("Tamsin", "Ashford"),), None)
+    index = NominalIndex([person], {"P1": ["12 CANAL STREET", ""]})
+    assert index.places_of("P1") == frozenset({"12 CANAL STREET"})  # blank keys are dropped
+    index.add(person, ["1 HIGH ROAD"])
+    assert index.places_of("P1") == frozenset({"1 HIGH ROAD"})
+    index.add(Person("P2", (PersonName("Ivo", "Quell"),), None))
+    assert index.places_of("P2") == frozenset()
+    index.remove("P1")
+    with pytest.raises(NotFound):
+        index.places_of("P1")

@@ -66,10 +66,22 @@ def test_a_twin_with_another_given_name_is_not_suggested() -> None:
     assert _suggest(_query("Morwenna", "Ashford", date(1990, 3, 4)), TAMSIN) == []
 
 
-def test_without_a_date_of_birth_two_exact_namesakes_share_the_evidence() -> None:
+def test_without_a_date_of_birth_a_name_alone_is_not_enough() -> None:
+    """An undated record with one exact namesake on the index may as well be a stranger of
+    that name; with the stranger's weight off, one namesake is suggested and two share."""
     other = Person("P9", (PersonName("Tamsin", "Ashford"),), date(1975, 1, 1))
-    assert _suggest(_query("Tamsin", "Ashford", None), TAMSIN) == ["P1"]
-    assert _suggest(_query("Tamsin", "Ashford", None), TAMSIN, other) == []
+    query = _query("Tamsin", "Ashford", None)
+    assert _suggest(query, TAMSIN) == []
+    old_rule = MatchPolicy(undated_stranger=0.0)
+    assert [
+        s.person_ref for s in suggest_matches(query, NominalIndex([TAMSIN]), TODAY, old_rule)
+    ] == ["P1"]
+    assert suggest_matches(query, NominalIndex([TAMSIN, other]), TODAY, old_rule) == []
+    at_home = NominalIndex([TAMSIN], {"P1": ["12 CANAL STREET"]})
+    found = suggest_matches(query, at_home, TODAY, places=frozenset({"12 CANAL STREET"}))
+    assert [s.person_ref for s in found] == ["P1"]
+    with pytest.raises(ConfigurationError, match="undated-stranger"):
+        MatchPolicy(undated_stranger=-0.1)
 
 
 def test_a_candidate_born_in_the_future_is_refused() -> None:
@@ -119,3 +131,33 @@ def test_a_namesake_with_weaker_date_evidence_is_not_suggested_beside_a_full_mat
         query, NominalIndex([TAMSIN, near]), TODAY, MatchPolicy(rival_sharpness=0.0)
     )
     assert [s.person_ref for s in found] == ["P1", "P8"]
+
+
+def test_without_a_date_of_birth_the_namesake_known_at_the_address_stands_out() -> None:
+    """Exact namesakes share the evidence; the one known where the person is being recorded
+    takes the larger share, says why, and a namesake elsewhere is still not suggested."""
+    other = Person("P9", (PersonName("Tamsin", "Ashford"),), date(1975, 1, 1))
+    index = NominalIndex([TAMSIN, other], {"P1": ["12 CANAL STREET B5 4LP"], "P9": ["1 HIGH ROAD"]})
+    query = _query("Tamsin", "Ashford", None)
+    [found] = suggest_matches(query, index, TODAY, places=frozenset({"12 CANAL STREET B5 4LP"}))
+    assert found.person_ref == "P1"
+    assert found.reasons[-2:] == (
+        "date of birth not recorded on one side",
+        "known at the same address",
+    )
+    assert suggest_matches(query, index, TODAY, places=frozenset({"9 ELSEWHERE"})) == []
+    blind = MatchPolicy(shared_address=1.0)
+    assert suggest_matches(query, index, TODAY, blind, frozenset({"12 CANAL STREET B5 4LP"})) == []
+
+
+def test_a_shared_address_never_outweighs_a_birth_date_that_differs() -> None:
+    """Address evidence weighs only when there is no date to compare: a relative at the same
+    address with the same name and another birth date is not the person."""
+    index = NominalIndex([TAMSIN], {"P1": ["12 CANAL STREET B5 4LP"]})
+    query = _query("Tamsin", "Ashford", date(1962, 11, 17))
+    assert suggest_matches(query, index, TODAY, places=frozenset({"12 CANAL STREET B5 4LP"})) == []
+
+
+def test_shared_address_evidence_below_one_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="shared-address"):
+        MatchPolicy(shared_address=0.5)

@@ -40,7 +40,7 @@ def record_person(
     """File a person; likely duplicates come back as suggestions (never merged)."""
     person = Person(body.person_ref, tuple(PersonName(n.given, n.family) for n in body.names),
                     body.date_of_birth, frozenset(body.markers))  # fmt: skip
-    found = application.safeguarding.people.record_person(actor, person)
+    found = application.safeguarding.people.record_person(actor, person, body.address_ref or None)
     return schemas.PersonCreatedRead(
         person_ref=person.person_ref,
         suggestions=[present.suggestion(f, person.person_ref) for f in found],

@@ -42,6 +42,9 @@ class PersonCreate(Strict):
     names: Annotated[list[NameCreate], Field(min_length=1, max_length=20)]
     date_of_birth: Day | None = None
     markers: Annotated[list[Code], Field(default_factory=list, max_length=30)]
+    # Where the person is being recorded (an address on the index): linked, and evidence for
+    # the duplicate suggestions when no date of birth is given.
+    address_ref: Ref = ""
 
 
 class AddressCreate(Strict):
