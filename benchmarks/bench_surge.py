@@ -13,7 +13,9 @@ acknowledged, a checker reads the live board filtered to emergency calls with th
 (``/api/backlog?grade=emergency&marker=language-barrier``, the same snapshot every screen
 is served) until it finds it: a read *started after* the call was acknowledged that does
 not show it is a currency failure (the board must never be older than the last
-acknowledged write). The filter keeps the checked set small however long the surge runs;
+acknowledged write). A miss whose pages were served from two different boards (``as_of``)
+is counted as torn, not stale: the call may have moved between pages as ranks changed.
+The filter keeps the checked set small however long the surge runs;
 an earlier checker read the whole emergency board, and once more than its 2,000-row window
 of surge calls were open (every surge call is P1 and none is closed) a new call ranked
 below that window and was counted stale or lost though the board was current. Everything
@@ -68,34 +70,47 @@ class Currency:
         self.pending: queue.Queue[tuple[str, float]] = queue.Queue(maxsize=10_000)
         self.checked = 0
         self.stale_reads = 0  # reads started after the ack that did not show the call
+        self.torn_reads = 0  # misses whose pages came from two boards (counted neither way)
         self.lags: list[float] = []  # ack to the start of the first read showing it
         self.lost = 0  # never found on the board (closed calls are not expected here)
         self.log_failures: Counter[str] = Counter()  # failed logging calls: status or error
         self.checks_failed = 0  # looks that failed on the checker's own request (also lost)
 
     def look(self, client: httpx.Client, ref: str, acked: float) -> None:
-        for _ in range(3):  # bounded: a miss is recorded, then looked at twice more
+        misses = 0
+        for _ in range(6):  # bounded: each miss is recorded, then looked at again
             started = time.monotonic()
-            if self._on_board(client, ref):
+            found, torn = self._on_board(client, ref)
+            if found:
                 self.checked += 1
                 self.lags.append(max(0.0, started - acked))
                 return
-            self.stale_reads += 1
+            if torn:
+                self.torn_reads += 1
+            else:
+                self.stale_reads += 1
+                misses += 1
+                if misses == 3:
+                    break
             time.sleep(0.2)
         self.checked += 1
         self.lost += 1
 
     @staticmethod
-    def _on_board(client: httpx.Client, ref: str) -> bool:
+    def _on_board(client: httpx.Client, ref: str) -> tuple[bool, bool]:
+        """(found, torn): torn when the pages read came from more than one board (``as_of``),
+        so the row may have moved between pages; such a miss is not counted as stale."""
+        boards: set[str] = set()
         for page in range(1, MAX_PAGES + 1):
-            params = {"grade": "emergency", "marker": CHECK_MARKER, "page_size": 200,
-                      "page": page}  # fmt: skip
+            params: dict[str, str | int] = {"grade": "emergency", "marker": CHECK_MARKER,
+                                             "page_size": 200, "page": page}  # fmt: skip
             body = client.get("/api/backlog", params=params).json()
+            boards.add(body["as_of"])
             if any(row["incident_id"] == ref for row in body["rows"]):
-                return True
+                return True, False
             if page * 200 >= body["total_rows"]:
-                return False
-        return False
+                break
+        return False, len(boards) > 1
 
 
 def drive(base_url: str, args: argparse.Namespace, rate: float) -> dict[str, Any]:
@@ -140,6 +155,7 @@ def drive(base_url: str, args: argparse.Namespace, rate: float) -> dict[str, Any
         "currency": {
             "checked": currency.checked,
             "stale_reads": currency.stale_reads,
+            "torn_reads": currency.torn_reads,
             "lost": currency.lost,
             "max_lag_s": round(lags[-1], 3) if lags else None,
             "median_lag_s": round(lags[len(lags) // 2], 3) if lags else None,

@@ -28,6 +28,7 @@ from watchkeeper.kernel import errors
 from watchkeeper.kernel.errors import ConfigurationError, WatchkeeperError
 from watchkeeper.web.api import include_api
 from watchkeeper.web.head_export import export_interval, exporting_head
+from watchkeeper.web.heap import settle_heap
 from watchkeeper.web.metrics import (
     RequestLatency,
     may_scrape,
@@ -323,4 +324,5 @@ def serve_app() -> FastAPI:
     secure = os.environ.get(INSECURE_COOKIES_ENV) != "1"
     app = create_app(application, application.accounts, options=WebOptions(secure_cookies=secure))
     app.router.lifespan_context = exporting_head(application, export_interval())
+    settle_heap()  # after the warm start: full collections skip the loaded open set
     return app
