@@ -201,8 +201,14 @@ def suggest_matches(
     validate_person(candidate, today)
     scored = _scored(candidate, index, policy)
     sharp = policy.undated_sharpness
+    # Who among the undated is known at one of the candidate's places, decided once.
+    at_place = {
+        ref: bool(places & index.places_of(ref))
+        for ref, _, _, reason in scored
+        if reason == DOB_MISSING
+    }
     weights = {
-        ref: agreement.score**sharp * _place_weight(places, index.places_of(ref), policy)
+        ref: agreement.score**sharp * (policy.shared_address if at_place[ref] else 1.0)
         for ref, agreement, _, reason in scored
         if reason == DOB_MISSING
     }
@@ -213,7 +219,7 @@ def suggest_matches(
         extra: tuple[str, ...] = ()
         if reason == DOB_MISSING:
             score *= weights[ref] / undated
-            if places & index.places_of(ref):
+            if at_place[ref]:
                 extra = (SHARED_ADDRESS,)
         elif factor < 1.0 and agreement.score < 1.0:
             score *= policy.both_inexact
@@ -222,10 +228,6 @@ def suggest_matches(
             found.append(MatchSuggestion(ref, round(score, 4), reasons))
     found.sort(key=lambda s: (-s.score, s.person_ref))
     return _without_weaker_rivals(found, policy)[: policy.max_suggestions]
-
-
-def _place_weight(places: frozenset[str], known: frozenset[str], policy: MatchPolicy) -> float:
-    return policy.shared_address if places & known else 1.0
 
 
 def _without_weaker_rivals(

@@ -87,7 +87,7 @@ class OffenderRegister:
         )  # fmt: skip
         with ctx.uow() as uow:
             if new_person is not None:
-                file_new_person(uow, ctx, actor, new_person)
+                file_new_person(uow, ctx, actor, new_person, request.address_ref)
             uow.people.get_person(request.person_ref)
             if request.address_ref:
                 uow.people.get_address(request.address_ref)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from watchkeeper.access.model import Actor, Permission
 from watchkeeper.duties.model import Duty
@@ -47,19 +48,42 @@ class PersonView:
 
 
 def file_new_person(
-    uow: SafeguardingUnitOfWork, ctx: RegisterContext, actor: Actor, person: Person
+    uow: SafeguardingUnitOfWork,
+    ctx: RegisterContext,
+    actor: Actor,
+    person: Person,
+    address_ref: str | None = None,
 ) -> None:
     """File ``person`` inside the caller's transaction (another register's use case), with
-    likely duplicates stored as suggestions and the write audited, as ``record_person`` does."""
+    likely duplicates stored as suggestions and the write audited, as ``record_person`` does.
+    ``address_ref`` (where the other register records them) is evidence for the suggestions
+    only; that register keeps the address itself."""
     ctx.trail.authorise(actor, Permission.PEOPLE_MANAGE, ("person", person.person_ref))
     now = ctx.clock.now()
     today = ctx.policy.calendar_date(now)
     validate_person(person, today)
-    index = NominalIndex(uow.people.people_sharing(key_strings(person)))
+    found = _suggest(uow, person, today, address_ref)
     uow.people.add_person(person, now)
-    for s in suggest_matches(person, index, today):
+    for s in found:
         uow.people.add_suggestion(person.person_ref, s.person_ref, s.score, s.reasons, now)
     record_write(uow, actor, now, "person.record", ("person", person.person_ref))
+
+
+def _suggest(
+    uow: SafeguardingUnitOfWork, person: Person, today: date, address_ref: str | None = None
+) -> list[MatchSuggestion]:
+    """Likely duplicates of ``person`` already on the index, best first.
+
+    Candidates share a blocking key (people.index) with the person, read from the store's
+    person_keys; the in-memory index then scores them as people.matching does, with the
+    places each candidate is known at and, when ``address_ref`` is given, the place the
+    person is being recorded at."""
+    candidates = uow.people.people_sharing(key_strings(person))
+    known = uow.people.places_of([c.person_ref for c in candidates])
+    places: frozenset[str] = frozenset()
+    if address_ref:
+        places = frozenset({address_match_key(uow.people.get_address(address_ref))})
+    return suggest_matches(person, NominalIndex(candidates, known), today, places=places)
 
 
 class PeopleRegister:
@@ -95,16 +119,8 @@ class PeopleRegister:
     def _suggest(
         self, uow: SafeguardingUnitOfWork, person: Person, address_ref: str | None = None
     ) -> list[MatchSuggestion]:
-        # Candidates share a blocking key (people.index) with the person, read from the store's
-        # person_keys; the in-memory index then scores them as people.matching does, with the
-        # places each candidate is known at.
-        candidates = uow.people.people_sharing(key_strings(person))
-        known = uow.people.places_of([c.person_ref for c in candidates])
-        places: frozenset[str] = frozenset()
-        if address_ref:
-            places = frozenset({address_match_key(uow.people.get_address(address_ref))})
         today = self._ctx.policy.calendar_date(self._ctx.clock.now())
-        return suggest_matches(person, NominalIndex(candidates, known), today, places=places)
+        return _suggest(uow, person, today, address_ref)
 
     def match_candidates(
         self, actor: Actor, person: Person, address_ref: str | None = None

@@ -155,3 +155,23 @@ def test_a_managers_caseload_is_counted_against_the_configured_warning(sg):
 
     assert (status.count, status.warning_at, status.warning) == (1, 50, False)
     assert status.source.startswith("assumed")  # no national cap (ANCHORS.md section 10)
+
+
+def test_an_undated_new_offender_is_suggested_as_the_namesake_known_at_their_address(sg):
+    # Two namesakes on the index, one known at the offender's address. The name alone cannot
+    # tell them apart (each is half the share), so only the address can make the suggestion.
+    sg.people.record_address(PPO, address("A-1"))
+    sg.people.record_address(PPO, address("A-2", "3 Mill Road"))
+    sg.people.record_person(PPO, person("N-1", "Owen", "Marston", date(1970, 1, 4)))
+    sg.people.record_person(PPO, person("N-2", "Owen", "Marston", date(1984, 9, 30)))
+    sg.people.link_address(PPO, "N-1", "A-1", "lives-at")
+    sg.people.link_address(PPO, "N-2", "A-2", "lives-at")
+    newcomer = person("P-RSO-1", "Owen", "Marston", dob=None)
+    request = NewOffender("RSO-1", "P-RSO-1", date(2025, 6, 15), "medium", 1, 1, "sgt", "ppo",
+                          address_ref="A-1")  # fmt: skip
+
+    sg.offenders.register(PPO, request, new_person=newcomer)
+
+    pending = sg.people.pending_suggestions(SUPERVISOR)
+    assert [{s.left_ref, s.right_ref} for s in pending] == [{"P-RSO-1", "N-1"}]
+    assert "known at the same address" in pending[0].reasons

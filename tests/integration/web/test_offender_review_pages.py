@@ -198,3 +198,31 @@ def test_the_periodic_da_case_review_is_recorded_from_the_case_page(browser_like
     assert 'value="checked"' in none_due.text or ">checked<" in none_due.text
     blank = post_form(ppo, "/da-cases/DA-1", "/da-cases/DA-1/review", {"note": " "})
     assert blank.status_code == 400
+
+
+def test_an_undated_offender_at_a_known_address_is_shown_the_namesake_living_there(
+    browser_like, signed_in, clock
+):
+    api = signed_in(Role.PUBLIC_PROTECTION)
+    today = clock.now().date()
+    seed_one_address(api, today)  # Dana Hughes (V-1) lives at A-1
+    ok(api.post("/api/addresses", json={"address_ref": "A-2", "lines": ["3 Mill Road", "Town"]}),
+       201)  # fmt: skip
+    namesake = {"person_ref": "V-2", "names": [{"given": "Dana", "family": "Hughes"}],
+                "date_of_birth": today.replace(year=today.year - 61).isoformat()}  # fmt: skip
+    ok(api.post("/api/people", json=namesake), 201)
+    ok(api.post("/api/people/V-2/addresses", json={"address_ref": "A-2", "relation": "lives-at"}),
+       201)  # fmt: skip
+    ppo = browser_like(Role.PUBLIC_PROTECTION)
+    data = {"offender_ref": "RSO-2", "given": "Dana", "family": "Hughes",
+            "registered_on": today.isoformat(), "risk": "medium", "mappa_category": "1",
+            "mappa_level": "1", "manager_ref": PPO, "supervisor": SUPERVISOR}  # fmt: skip
+
+    nowhere = post_form(ppo, "/offenders/new", "/offenders", data)
+    at_home = post_form(ppo, "/offenders/new", "/offenders", data | {"address_ref": "A-1"})
+
+    # Two namesakes and no date of birth: the name alone suggests neither.
+    assert 'value="V-1"' not in nowhere.text.split('id="new-suggestions"')[1]
+    shown = at_home.text.split('id="new-suggestions"')[1]
+    assert at_home.status_code == 200 and 'value="V-1"' in shown, shown[:800]
+    assert 'value="V-2"' not in shown

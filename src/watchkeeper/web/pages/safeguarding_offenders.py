@@ -132,7 +132,9 @@ async def register_offender(request: Request) -> Response:
                         forms.text(form, "family", "Family name")),),
             sgf.day(form, "date_of_birth", "Date of birth", required=False),
         )  # fmt: skip
-        found = sg.people.match_candidates(page.actor, candidate)
+        # The offender's address is where they are being recorded: evidence when undated.
+        address = sgf.reference(form, "address_ref", "Address", required=False) or None
+        found = sg.people.match_candidates(page.actor, candidate, address_ref=address)
         choice = str(form.get("choice", "")).strip()
         if not choice:
             shown["found"] = tuple(found)
