@@ -23,8 +23,11 @@ run: $(STAMP)
 board: $(STAMP)
 	$(BIN)/watchkeeper backlog --watch
 
+# Two workers (the CI machines have two cores); each test file runs whole on one worker, so
+# module fixtures are built once. TEST_WORKERS=0 runs in this process (pdb, -s).
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
