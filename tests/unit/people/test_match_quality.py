@@ -6,8 +6,14 @@ which no tuning run saw.
 
 from __future__ import annotations
 
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from watchkeeper.people.generated_nominals import generate_quality_set
-from watchkeeper.people.match_quality import measure
+from watchkeeper.people.match_quality import measure, wilson_interval
 
 
 def test_match_suggestions_reach_the_precision_and_recall_target_on_unseen_data() -> None:
@@ -63,3 +69,37 @@ def test_relatives_share_homes_on_the_index_and_some_decoys_have_no_birth_date()
     undated = [q for q in decoys if q.person.date_of_birth is None]
     assert all(q.how.endswith("+no-dob") for q in undated)
     assert 0.05 < len(undated) / len(decoys) < 0.15
+
+
+def test_the_wilson_interval_matches_worked_values() -> None:
+    # Worked by hand from Wilson's formula with z = 1.96.
+    low, high = wilson_interval(0, 10)
+    assert low == 0.0 and math.isclose(high, 0.2775, abs_tol=1e-4)
+    low, high = wilson_interval(900, 1000)
+    assert math.isclose(low, 0.8798, abs_tol=1e-4) and math.isclose(high, 0.9170, abs_tol=1e-4)
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+@given(st.integers(min_value=1, max_value=5_000), st.data())
+def test_the_wilson_interval_holds_the_estimate_inside_zero_and_one(trials, data) -> None:
+    successes = data.draw(st.integers(min_value=0, max_value=trials))
+    low, high = wilson_interval(successes, trials)
+    assert 0.0 <= low <= successes / trials <= high <= 1.0
+    wider = wilson_interval(successes, trials, z=2.58)  # 99% is never narrower than 95%
+    assert wider[0] <= low + 1e-12 and high <= wider[1] + 1e-12
+
+
+def test_more_trials_narrow_the_interval_and_bad_counts_are_refused() -> None:
+    small, large = wilson_interval(90, 100), wilson_interval(900, 1000)
+    assert large[1] - large[0] < small[1] - small[0]
+    with pytest.raises(ValueError, match="successes"):
+        wilson_interval(11, 10)
+
+
+def test_a_report_gives_intervals_around_its_precision_and_recall() -> None:
+    report = measure(generate_quality_set(seed=5, people=500, queries=200))
+    for value, (low, high) in (
+        (report.precision, report.precision_interval),
+        (report.recall, report.recall_interval),
+    ):
+        assert low <= value <= high and high - low > 0.0
