@@ -201,24 +201,19 @@ def suggest_matches(
     validate_person(candidate, today)
     scored = _scored(candidate, index, policy)
     sharp = policy.undated_sharpness
-    # Who among the undated is known at one of the candidate's places, decided once.
-    at_place = {
-        ref: bool(places & index.places_of(ref))
-        for ref, _, _, reason in scored
-        if reason == DOB_MISSING
-    }
+    undated = {ref: agreement for ref, agreement, _, reason in scored if reason == DOB_MISSING}
+    at_place = {ref: bool(places & index.places_of(ref)) for ref in undated}  # decided once
     weights = {
         ref: agreement.score**sharp * (policy.shared_address if at_place[ref] else 1.0)
-        for ref, agreement, _, reason in scored
-        if reason == DOB_MISSING
+        for ref, agreement in undated.items()
     }
-    undated = sum(weights.values()) + policy.undated_stranger
+    share = sum(weights.values()) + policy.undated_stranger
     found = []
     for ref, agreement, factor, reason in scored:
         score = agreement.score * factor
         extra: tuple[str, ...] = ()
         if reason == DOB_MISSING:
-            score *= weights[ref] / undated
+            score *= weights[ref] / share
             if at_place[ref]:
                 extra = (SHARED_ADDRESS,)
         elif factor < 1.0 and agreement.score < 1.0:

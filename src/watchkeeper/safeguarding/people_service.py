@@ -104,9 +104,10 @@ class PeopleRegister:
         ctx = self._ctx
         ctx.trail.authorise(actor, Permission.PEOPLE_MANAGE, ("person", person.person_ref))
         now = ctx.clock.now()
-        validate_person(person, ctx.policy.calendar_date(now))
+        today = ctx.policy.calendar_date(now)
+        validate_person(person, today)
         with ctx.uow() as uow:
-            found = self._suggest(uow, person, address_ref)
+            found = _suggest(uow, person, today, address_ref)
             uow.people.add_person(person, now)
             for s in found:
                 uow.people.add_suggestion(person.person_ref, s.person_ref, s.score, s.reasons, now)
@@ -115,12 +116,6 @@ class PeopleRegister:
             record_write(uow, actor, now, "person.record", ("person", person.person_ref))
             uow.commit()
         return found
-
-    def _suggest(
-        self, uow: SafeguardingUnitOfWork, person: Person, address_ref: str | None = None
-    ) -> list[MatchSuggestion]:
-        today = self._ctx.policy.calendar_date(self._ctx.clock.now())
-        return _suggest(uow, person, today, address_ref)
 
     def match_candidates(
         self, actor: Actor, person: Person, address_ref: str | None = None
@@ -131,11 +126,12 @@ class PeopleRegister:
         stored; the read is audited."""
         ctx = self._ctx
         ctx.trail.authorise(actor, Permission.PEOPLE_READ, ("person", "match"))
-        validate_person(person, ctx.policy.calendar_date(ctx.clock.now()))
+        today = ctx.policy.calendar_date(ctx.clock.now())
+        validate_person(person, today)
         with ctx.uow() as uow:
             found = [
                 (s, uow.people.get_person(s.person_ref))
-                for s in self._suggest(uow, person, address_ref)
+                for s in _suggest(uow, person, today, address_ref)
             ]
         ctx.trail.read(actor, "person.match", ("person", f"{len(found)} suggestions"))
         return found

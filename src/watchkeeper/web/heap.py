@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Mapping
 
 from watchkeeper.kernel.errors import ConfigurationError
 
 GC_FREEZE_ENV = "WATCHKEEPER_GC_FREEZE"  # "1" (default) freezes the heap after warm start
 
 
-def settle_heap(environ: dict[str, str] | None = None) -> bool:
+def settle_heap(environ: Mapping[str, str] | None = None) -> bool:
     """Collect once and freeze the surviving heap, unless ``WATCHKEEPER_GC_FREEZE=0``.
 
     Returns whether the heap was frozen.
     """
-    value = (environ if environ is not None else dict(os.environ)).get(GC_FREEZE_ENV, "1")
+    value = (environ if environ is not None else os.environ).get(GC_FREEZE_ENV, "1")
     if value not in ("0", "1"):
         raise ConfigurationError(f"{GC_FREEZE_ENV}={value!r}: use 1 (freeze) or 0 (do not)")
     if value == "0":

@@ -109,9 +109,13 @@ def _offender_request(form: Mapping[str, str], person_ref: str) -> NewOffender:
         sgf.reference(form, "offender_ref", "Offender reference"), person_ref, registered, risk,
         category, level, sgf.reference(form, "supervisor", "Supervisor"),
         sgf.reference(form, "manager_ref", "Offender manager"),
-        address_ref=sgf.reference(form, "address_ref", "Address", required=False) or None,
+        address_ref=_address_ref(form),
         no_fixed_abode=form.get("no_fixed_abode") == "yes",
     )  # fmt: skip
+
+
+def _address_ref(form: Mapping[str, str]) -> str | None:
+    return sgf.reference(form, "address_ref", "Address", required=False) or None
 
 
 @router.post("/offenders")
@@ -133,8 +137,7 @@ async def register_offender(request: Request) -> Response:
             sgf.day(form, "date_of_birth", "Date of birth", required=False),
         )  # fmt: skip
         # The offender's address is where they are being recorded: evidence when undated.
-        address = sgf.reference(form, "address_ref", "Address", required=False) or None
-        found = sg.people.match_candidates(page.actor, candidate, address_ref=address)
+        found = sg.people.match_candidates(page.actor, candidate, address_ref=_address_ref(form))
         choice = str(form.get("choice", "")).strip()
         if not choice:
             shown["found"] = tuple(found)
