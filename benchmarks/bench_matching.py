@@ -37,6 +37,10 @@ def run(size: int, queries: int, seed: int) -> dict[str, float | int | str]:
     report = measure(quality_set, index)
     # The same set with address evidence switched off: what the places add, shown beside it.
     blind = measure(quality_set, index, replace(DEFAULT_POLICY, shared_address=1.0))
+    # ... and with apparent ages switched off: what the estimated birth years add.
+    ageless = measure(
+        quality_set, index, replace(DEFAULT_POLICY, age_fits=1.0, age_does_not_fit=1.0)
+    )
     times = _latencies_ms(index, list(quality_set.queries))
     missed = Counter(report.missed_how).most_common(3)
     wrong = Counter(report.false_positive_how).most_common(3)
@@ -48,6 +52,7 @@ def run(size: int, queries: int, seed: int) -> dict[str, float | int | str]:
             *report.precision_interval, *report.recall_interval
         ),
         "without places p/r": f"{blind.precision:.4f}/{blind.recall:.4f}",
+        "without ages p/r": f"{ageless.precision:.4f}/{ageless.recall:.4f}",
         "tp/fp/missed": f"{report.true_positives}/{report.false_positives}/{report.missed}",
         "build_s": round(build_s, 2),
         "largest_block": index.largest_block(),

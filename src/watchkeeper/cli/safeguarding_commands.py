@@ -110,8 +110,13 @@ def show_person(
 def _print_person(view: PersonView) -> None:
     out = Console()
     p = view.person
-    dob = p.date_of_birth.isoformat() if p.date_of_birth else "not recorded"
-    out.print(f"[bold]{p.primary_name}[/bold]  {p.person_ref}  born {dob}")
+    if p.date_of_birth is not None:
+        born = f"born {p.date_of_birth.isoformat()}"
+    elif p.estimated_birth is not None:
+        born = str(p.estimated_birth)
+    else:
+        born = "date of birth not recorded"
+    out.print(f"[bold]{p.primary_name}[/bold]  {p.person_ref}  {born}")
     for alias in p.aliases:
         out.print(f"  also known as {alias}")
     for place, relation in view.addresses:

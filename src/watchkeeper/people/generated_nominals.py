@@ -10,7 +10,8 @@ near-spellings — so precision is tested where it is hard.
 Places (the addresses people are known at, as match keys) come from a stream of their own,
 so adding them left every person and query of a seed as it was. Their shares are
 assumptions, not measurements (no published figures for UK nominal records were found):
-see ``PLACE_SHARES``.
+see ``PLACE_SHARES``. Apparent ages on records taken without a date of birth come from a
+fifth stream in the same way (``AGE_SHARES``, also assumptions).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from watchkeeper.people.model import Person, PersonName
+from watchkeeper.people.model import BirthYears, Person, PersonName
 
 TODAY = date(2026, 11, 21)
 _ONSETS = [
@@ -314,12 +315,41 @@ def _placed(
     return query
 
 
+# Assumed (no published figures for UK nominal records were found). A record taken without a
+# date of birth usually still says how old the person said they were or looked: a
+# description's "aged about 30" is kept as a ten-year band of birth years.
+AGE_SHARES = {
+    "undated-with-age": 0.6,  # undated records that carry an apparent age
+    "error-sd-years": 3.0,  # the apparent age's error (normal, years)
+    "band-half-width-years": 5.0,  # recorded as the estimate give or take this
+}
+
+
+def _aged(rng: np.random.Generator, query: Query, true_dob: date | None) -> Query:
+    """An apparent age on an undated record, a share of the time: the true age, misjudged."""
+    if query.person.date_of_birth is not None or true_dob is None:
+        return query
+    if rng.random() >= AGE_SHARES["undated-with-age"]:
+        return query
+    age = TODAY.year - true_dob.year - ((TODAY.month, TODAY.day) < (true_dob.month, true_dob.day))
+    guess = age + float(rng.normal(0.0, AGE_SHARES["error-sd-years"]))
+    half = AGE_SHARES["band-half-width-years"]
+    youngest, oldest = max(0, round(guess - half)), max(0, round(guess + half))
+    years = BirthYears.from_apparent_age(youngest, oldest, TODAY)
+    return replace(query, person=replace(query.person, estimated_birth=years),
+                   how=f"{query.how}+age")  # fmt: skip
+
+
 def generate_quality_set(
-    seed: int, people: int, queries: int, duplicate_share: float = 0.5
+    seed: int, people: int, queries: int, duplicate_share: float = 0.5, apparent_ages: bool = True
 ) -> QualitySet:
-    """``people`` indexed persons and ``queries`` look-ups, a share of them true duplicates."""
-    name_stream, person_stream, query_stream, place_stream = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)
+    """``people`` indexed persons and ``queries`` look-ups, a share of them true duplicates.
+
+    ``apparent_ages=False`` leaves undated records without an apparent age (the set as it was
+    before ``AGE_SHARES``: everything else is drawn from the same streams)."""
+    # spawn(5)'s first four children are spawn(4)'s: the age stream changed nothing earlier.
+    name_stream, person_stream, query_stream, place_stream, age_stream = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)
     )
     names = _Names(name_stream)
     names.rng = person_stream
@@ -333,5 +363,11 @@ def generate_quality_set(
         else:
             made.append((_decoy(query_stream, names, source, f"Q{q:07d}"), source))
     known = _indexed_places(place_stream, indexed)
-    placed = tuple(_placed(place_stream, query, source, known) for query, source in made)
-    return QualitySet(indexed, placed, known)
+    placed = [_placed(place_stream, query, source, known) for query, source in made]
+    if not apparent_ages:
+        return QualitySet(indexed, tuple(placed), known)
+    aged = tuple(
+        _aged(age_stream, query, made_query.person.date_of_birth or source.date_of_birth)
+        for query, (made_query, source) in zip(placed, made, strict=True)
+    )
+    return QualitySet(indexed, aged, known)

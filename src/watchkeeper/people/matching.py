@@ -56,6 +56,18 @@ class MatchPolicy:
     # among 0 / 0.1 / 0.15 / 0.2 / 0.3 on seeds 1 and 2 at 100k people (0.15 and below took
     # precision under 0.95 on seed 2). 0 splits the share among the candidates only.
     undated_stranger: float = 0.2
+    # Without a date of birth on one side, an estimate of when that side was born (the age
+    # they gave or appeared to be, ``BirthYears``) against the other side's date or estimate:
+    # how much likelier the person is to be them when the years fit, and when they do not.
+    # Likelihood ratios in the undated share, like ``shared_address``. Assumed first: a
+    # stranger fits a ten-year band about one time in seven on an index born over seventy
+    # years, and an estimate misses the true year about one time in ten, so about 6 and 0.12.
+    # Then chosen among 2 / 3 / 5 / 10 and 0.05 / 0.1 on seeds 1 and 2 at 100k people with
+    # 6,000 queries (docs/PERFORMANCE.md): 3 and 0.1 gained 0.012-0.013 recall for
+    # 0.003-0.004 precision; 5 and 10 added at most 0.004 more recall and cost up to 0.005
+    # more precision. 1 and 1 turn it off.
+    age_fits: float = 3.0
+    age_does_not_fit: float = 0.1
     max_suggestions: int = 10
 
     def __post_init__(self) -> None:
@@ -64,6 +76,11 @@ class MatchPolicy:
         if self.undated_stranger < 0.0:
             raise ConfigurationError(
                 f"undated-stranger weight {self.undated_stranger} must not be negative"
+            )
+        if self.age_fits < 1.0 or not 0.0 < self.age_does_not_fit <= 1.0:
+            raise ConfigurationError(
+                f"apparent-age evidence {self.age_fits} / {self.age_does_not_fit} must be at "
+                "least 1 when the years fit and in (0, 1] when they do not"
             )
         if self.shared_address < 1.0:
             raise ConfigurationError(
@@ -145,6 +162,21 @@ def compare_dates(a: date | None, b: date | None, policy: MatchPolicy) -> tuple[
     return policy.dob_different, "date of birth differs"
 
 
+def compare_ages(a: Person, b: Person, policy: MatchPolicy) -> tuple[float, str | None]:
+    """Birth-year evidence when a date of birth is missing: its likelihood ratio and reason.
+
+    Used only where ``compare_dates`` found no date to compare; (1, None) when either side
+    has neither a date nor an estimate.
+    """
+    years_a, years_b = a.birth_years, b.birth_years
+    if years_a is None or years_b is None:
+        return 1.0, None
+    estimate = a.estimated_birth or b.estimated_birth
+    if years_a.overlaps(years_b):
+        return policy.age_fits, f"apparent age fits: {estimate}"
+    return policy.age_does_not_fit, f"apparent age does not fit: {estimate}"
+
+
 def _name_reasons(names: NameAgreement) -> list[str]:
     a, b = names.candidate_name, names.indexed_name
     reasons = []
@@ -166,19 +198,34 @@ def _name_reasons(names: NameAgreement) -> list[str]:
     return reasons
 
 
-def _scored(
-    candidate: Person, index: NominalIndex, policy: MatchPolicy
-) -> list[tuple[str, NameAgreement, float, str]]:
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    ref: str
+    names: NameAgreement
+    date_factor: float
+    date_reason: str
+    age_ratio: float = 1.0  # undated only: the apparent-age evidence (1: none)
+    age_reason: str | None = None
+
+    @property
+    def undated(self) -> bool:
+        return self.date_reason == DOB_MISSING
+
+
+def _scored(candidate: Person, index: NominalIndex, policy: MatchPolicy) -> list[_Scored]:
     names = indexed_names(candidate)
     scored = []
     for ref in index.candidates(candidate):
         agreement = compare_names(names, index.names_of(ref), policy)
         if agreement.score < policy.threshold:
             continue  # the date factor is at most 1, so this can never reach the threshold
-        factor, reason = compare_dates(
-            candidate.date_of_birth, index.get(ref).date_of_birth, policy
-        )
-        scored.append((ref, agreement, factor, reason))
+        other = index.get(ref)
+        factor, reason = compare_dates(candidate.date_of_birth, other.date_of_birth, policy)
+        if reason == DOB_MISSING:
+            scored.append(_Scored(ref, agreement, factor, reason,
+                                  *compare_ages(candidate, other, policy)))  # fmt: skip
+        else:
+            scored.append(_Scored(ref, agreement, factor, reason))
     return scored
 
 
@@ -196,31 +243,37 @@ def suggest_matches(
     is suggested as a duplicate, while one exact name among near-spellings still is. A
     person known at one of the candidate's ``places`` (address match keys) weighs
     ``shared_address`` times more in that share: one exact namesake at the address where
-    the candidate is being recorded stands out from namesakes elsewhere.
+    the candidate is being recorded stands out from namesakes elsewhere. An apparent age
+    (estimated birth years) that fits weighs ``age_fits`` times more, one that does not
+    ``age_does_not_fit`` times as much.
     """
     validate_person(candidate, today)
     scored = _scored(candidate, index, policy)
     sharp = policy.undated_sharpness
-    undated = {ref: agreement for ref, agreement, _, reason in scored if reason == DOB_MISSING}
-    at_place = {ref: bool(places & index.places_of(ref)) for ref in undated}  # decided once
+    undated = [s for s in scored if s.undated]
+    at_place = {s.ref: bool(places & index.places_of(s.ref)) for s in undated}  # decided once
     weights = {
-        ref: agreement.score**sharp * (policy.shared_address if at_place[ref] else 1.0)
-        for ref, agreement in undated.items()
+        s.ref: s.names.score**sharp
+        * s.age_ratio
+        * (policy.shared_address if at_place[s.ref] else 1.0)
+        for s in undated
     }
     share = sum(weights.values()) + policy.undated_stranger
     found = []
-    for ref, agreement, factor, reason in scored:
-        score = agreement.score * factor
-        extra: tuple[str, ...] = ()
-        if reason == DOB_MISSING:
-            score *= weights[ref] / share
-            if at_place[ref]:
-                extra = (SHARED_ADDRESS,)
-        elif factor < 1.0 and agreement.score < 1.0:
+    for s in scored:
+        score = s.names.score * s.date_factor
+        extra: list[str] = []
+        if s.undated:
+            score *= weights[s.ref] / share
+            if s.age_reason is not None:
+                extra.append(s.age_reason)
+            if at_place[s.ref]:
+                extra.append(SHARED_ADDRESS)
+        elif s.date_factor < 1.0 and s.names.score < 1.0:
             score *= policy.both_inexact
         if score >= policy.threshold:
-            reasons = (*_name_reasons(agreement), reason, *extra)
-            found.append(MatchSuggestion(ref, round(score, 4), reasons))
+            reasons = (*_name_reasons(s.names), s.date_reason, *extra)
+            found.append(MatchSuggestion(s.ref, round(score, 4), reasons))
     found.sort(key=lambda s: (-s.score, s.person_ref))
     return _without_weaker_rivals(found, policy)[: policy.max_suggestions]
 

@@ -12,7 +12,7 @@ from watchkeeper.kernel.errors import DomainRuleViolation, InputError, NotFound
 from watchkeeper.kernel.geo import Point
 from watchkeeper.people.addresses import Address
 from watchkeeper.people.index import key_strings
-from watchkeeper.people.model import Person, PersonName
+from watchkeeper.people.model import BirthYears, Person, PersonName
 from watchkeeper.people.place_keys import address_match_key
 from watchkeeper.people.similarity import normalise_name, soundex
 from watchkeeper.persistence.tables_safeguarding import (
@@ -35,12 +35,15 @@ def family_key(family: str) -> str:
 def person_rows(person: Person, at: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The ``people`` row and ``person_aliases`` rows of a person (``key_rows`` adds its keys)."""
     primary = person.primary_name
+    estimate = person.estimated_birth
     row = {
         "person_ref": person.person_ref,
         "given": primary.given,
         "family": primary.family,
         "family_key": family_key(primary.family),
         "date_of_birth": person.date_of_birth,
+        "born_earliest": estimate.earliest if estimate else None,
+        "born_latest": estimate.latest if estimate else None,
         "markers": sorted(person.markers),
         "created_at": at,
     }
@@ -67,6 +70,12 @@ def address_row(address: Address) -> dict[str, Any]:
         "lat": point.lat if point else None,
         "lon": point.lon if point else None,
     }
+
+
+def _estimate(row: sa.Row[Any]) -> BirthYears | None:
+    if row.born_earliest is None or row.born_latest is None:
+        return None
+    return BirthYears(row.born_earliest, row.born_latest)
 
 
 _IN_BATCH = 500  # values per IN list (SQLite's default limit on bound parameters is far above)
@@ -102,7 +111,7 @@ class SqlPeopleStore:
                 aliases.setdefault(a.person_ref, []).append(PersonName(a.given, a.family))
         return [
             Person(r.person_ref, (PersonName(r.given, r.family), *aliases.get(r.person_ref, ())),
-                   r.date_of_birth, frozenset(r.markers))
+                   r.date_of_birth, frozenset(r.markers), _estimate(r))
             for r in rows
         ]  # fmt: skip
 

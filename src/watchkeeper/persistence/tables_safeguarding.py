@@ -31,6 +31,9 @@ people = sa.Table(
     sa.Column("family", sa.Text, nullable=False),
     sa.Column("family_key", sa.String(64), nullable=False),  # Soundex, for candidate search
     sa.Column("date_of_birth", sa.Date, nullable=True),
+    # Without a date of birth: the years the person could have been born in (an apparent age).
+    sa.Column("born_earliest", sa.Integer, nullable=True),
+    sa.Column("born_latest", sa.Integer, nullable=True),
     sa.Column("markers", sa.JSON, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Index(None, "family_key", "date_of_birth"),

@@ -17,7 +17,7 @@ from watchkeeper.kernel.errors import InputError
 from watchkeeper.people.addresses import Address
 from watchkeeper.people.index import NominalIndex, key_strings
 from watchkeeper.people.matching import MatchSuggestion, suggest_matches
-from watchkeeper.people.model import Person, validate_person
+from watchkeeper.people.model import BirthYears, Person, validate_person
 from watchkeeper.people.place_keys import address_match_key
 from watchkeeper.safeguarding.ports import (
     DaCase,
@@ -91,6 +91,12 @@ class PeopleRegister:
 
     def __init__(self, ctx: RegisterContext) -> None:
         self._ctx = ctx
+
+    def birth_years_for_age(self, youngest: int, oldest: int) -> BirthYears:
+        """The years someone who gave or looked an age of ``youngest`` to ``oldest`` was born
+        in, today in the force's calendar (kept as years, so it does not go stale)."""
+        today = self._ctx.policy.calendar_date(self._ctx.clock.now())
+        return BirthYears.from_apparent_age(youngest, oldest, today)
 
     def record_person(
         self, actor: Actor, person: Person, address_ref: str | None = None

@@ -275,3 +275,37 @@ def test_an_undated_person_recorded_at_an_address_is_matched_to_the_namesake_kno
     assert "known at the same address" in suggestion["reasons"]
     linked = ok(ppo.get("/api/people/N-3"))["addresses"]
     assert [(a["address_ref"], a["relation"]) for a in linked] == [("A-1", "recorded-at")]
+
+
+def test_an_undated_person_with_an_apparent_age_is_matched_to_the_namesake_it_fits(
+    signed_in, application, clock
+):
+    """Two Rhys Coopers on the index, born 1990 and 1958. A third recorded with no date of
+    birth but "aged 30 to 40" is suggested as the first, saying why, and the estimate is kept
+    as birth years. A date and an age together, an age range backwards or out of range: 422
+    naming the field, nothing written. With no age at all, a name alone suggests no one."""
+    ppo = signed_in(Role.PUBLIC_PROTECTION)
+    for ref, born in (("P-1", "1990-03-04"), ("P-2", "1958-09-30")):
+        body = {"person_ref": ref, "names": [{"given": "Rhys", "family": "Cooper"}],
+                "date_of_birth": born}  # fmt: skip
+        ok(ppo.post("/api/people", json=body), 201)
+    undated = {"names": [{"given": "Rhys", "family": "Cooper"}]}
+    aged = undated | {"person_ref": "N-1", "apparent_age": {"youngest": 30, "oldest": 40}}
+    [suggestion] = ok(ppo.post("/api/people", json=aged), 201)["suggestions"]
+    assert (suggestion["left_ref"], suggestion["right_ref"]) == ("N-1", "P-1")
+    year = clock.now().year
+    assert f"apparent age fits: born {year - 41}-{year - 30} (estimated)" in suggestion["reasons"]
+    shown = ok(ppo.get("/api/people/N-1"))
+    assert shown["date_of_birth"] is None
+    assert shown["estimated_birth"] == {"earliest": year - 41, "latest": year - 30}
+    assert ok(ppo.get("/api/people/P-1"))["estimated_birth"] is None
+    both = aged | {"person_ref": "N-2", "date_of_birth": "1990-03-04"}
+    refused(ppo.post("/api/people", json=both), 422, "date_of_birth", "estimated_birth")
+    backwards = aged | {"person_ref": "N-3", "apparent_age": {"youngest": 40, "oldest": 30}}
+    refused(ppo.post("/api/people", json=backwards), 422, "apparent_age")
+    too_old = aged | {"person_ref": "N-4", "apparent_age": {"youngest": 30, "oldest": 200}}
+    refused(ppo.post("/api/people", json=too_old), 422, "oldest")
+    for ref in ("N-2", "N-3", "N-4"):
+        refused(ppo.get(f"/api/people/{ref}"), 404)
+    no_age = ok(ppo.post("/api/people", json=undated | {"person_ref": "N-5"}), 201)
+    assert no_age["suggestions"] == []  # a name alone is not enough

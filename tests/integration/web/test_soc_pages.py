@@ -263,3 +263,39 @@ def test_the_control_room_logs_the_authority_and_the_commander_derives_through_t
     analysis = firearms.get("/api/armed/analysis").json()
     assert analysis["attended"] == 1
     assert dispatcher.post("/api/armed/derive").status_code == 403
+
+
+def test_a_member_known_only_by_an_apparent_age_is_matched_to_the_nominal_it_fits(
+    signed_in, application, group_id, clock
+) -> None:
+    """No date of birth, "aged 25 to 35": the Jordan Reilly born 1994 is suggested, the one
+    born 1961 is not, and the new nominal keeps the estimate as birth years. An age with a
+    date, an age backwards or not a number: refused next to its field, nothing written."""
+    people = application.safeguarding.people
+    people.record_person(SOC, Person("P-501", (PersonName("Jordan", "Reilly"),), date(1994, 6, 2)))
+    people.record_person(SOC, Person("P-503", (PersonName("Jordan", "Reilly"),), date(1961, 2, 8)))
+    soc = signed_in(Role.SOC_OFFICER)
+    base = f"/soc/groups/{group_id}/members"
+    asked = {"given": "Jordan", "family": "Reilly", "date_of_birth": "", "age_from": "25",
+             "age_to": "35", "role": "associate"}  # fmt: skip
+    first = soc.post(base, data=asked)
+    assert first.status_code == 200
+    assert 'value="P-501"' in first.text and 'value="P-503"' not in first.text
+    assert "apparent age fits" in first.text
+    assert application.soc.register.show_group(SOC, group_id).group.members == ()
+    added = soc.post(base, data=asked | {"choice": "new"})
+    assert "Member added." in added.text
+    new_ref = application.soc.register.show_group(SOC, group_id).group.members[-1].person_ref
+    year = clock.now().year
+    estimate = people.show_person(SOC, new_ref).person.estimated_birth
+    assert estimate is not None and (estimate.earliest, estimate.latest) == (year - 36, year - 25)
+    assert f"born {year - 36}-{year - 25} (estimated)" in soc.get(f"/people/{new_ref}").text
+    for field, posted, words in (
+        ("age_from", {"date_of_birth": "1994-06-02"}, "not both"),
+        ("age_to", {"age_to": "20"}, "younger than"),
+        ("age_from", {"age_from": "about 30"}, "whole number"),
+    ):
+        refused = soc.post(base, data=asked | posted)
+        assert refused.status_code == 400, refused.text
+        assert words in _field_error(refused.text, "member-form", field)
+    assert len(application.soc.register.show_group(SOC, group_id).group.members) == 1

@@ -3,11 +3,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from watchkeeper.kernel.errors import ConfigurationError, InputError
 from watchkeeper.people.index import NominalIndex
-from watchkeeper.people.matching import MatchPolicy, compare_dates, suggest_matches
-from watchkeeper.people.model import Person, PersonName
+from watchkeeper.people.matching import (
+    MatchPolicy,
+    compare_ages,
+    compare_dates,
+    suggest_matches,
+)
+from watchkeeper.people.model import BirthYears, Person, PersonName
 
 TODAY = date(2026, 11, 21)
 POLICY = MatchPolicy()
@@ -161,3 +168,83 @@ def test_a_shared_address_never_outweighs_a_birth_date_that_differs() -> None:
 def test_shared_address_evidence_below_one_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="shared-address"):
         MatchPolicy(shared_address=0.5)
+
+
+# --- apparent age on an undated record (estimated birth years) ------------------------------
+def _aged(ref: str, youngest: int, oldest: int) -> Person:
+    years = BirthYears.from_apparent_age(youngest, oldest, TODAY)
+    return Person(ref, (PersonName("Tamsin", "Ashford"),), estimated_birth=years)
+
+
+def test_an_undated_record_whose_apparent_age_fits_the_one_namesake_is_suggested() -> None:
+    """Tamsin Ashford, born 1990, is 36. A record of a Tamsin Ashford "aged 30 to 40" with no
+    date is suggested as her, saying why; "aged 55 to 65" is not, nor is a record with no age
+    (a name alone is not enough); with the evidence off, neither is suggested."""
+    [found] = suggest_matches(_aged("Q", 30, 40), NominalIndex([TAMSIN]), TODAY)
+    assert found.person_ref == "P1"
+    assert found.reasons[-2:] == (
+        "date of birth not recorded on one side",
+        "apparent age fits: born 1985-1996 (estimated)",
+    )
+    assert _suggest(_aged("Q", 55, 65), TAMSIN) == []
+    assert _suggest(_query("Tamsin", "Ashford", None), TAMSIN) == []
+    off = MatchPolicy(age_fits=1.0, age_does_not_fit=1.0)
+    assert suggest_matches(_aged("Q", 30, 40), NominalIndex([TAMSIN]), TODAY, off) == []
+
+
+def test_among_namesakes_the_one_whose_age_fits_takes_the_share() -> None:
+    """Two Tamsin Ashfords, born 1990 and 1955: an undated "aged 30 to 40" is the first.
+    Kept on the index without a date, an estimate is compared with a date the other way."""
+    elder = Person("P9", (PersonName("Tamsin", "Ashford"),), date(1955, 6, 1))
+    assert _suggest(_aged("Q", 30, 40), TAMSIN, elder) == ["P1"]
+    assert _suggest(_aged("Q", 66, 75), TAMSIN, elder) == ["P9"]
+    dated = _query("Tamsin", "Ashford", date(1990, 3, 4))
+    assert _suggest(dated, _aged("P5", 30, 40)) == ["P5"]
+    assert _suggest(dated, _aged("P5", 60, 70)) == []
+    assert compare_ages(TAMSIN, _query("Tamsin", "Ashford", None), POLICY) == (1.0, None)
+    assert compare_ages(_aged("A", 30, 40), _aged("B", 38, 50), POLICY)[0] == POLICY.age_fits
+
+
+def test_apparent_age_evidence_outside_its_range_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="apparent-age"):
+        MatchPolicy(age_fits=0.5)
+    with pytest.raises(ConfigurationError, match="apparent-age"):
+        MatchPolicy(age_does_not_fit=0.0)
+    with pytest.raises(ConfigurationError, match="apparent-age"):
+        MatchPolicy(age_does_not_fit=1.5)
+
+
+_EVERYONE = MatchPolicy(threshold=0.0001, rival_sharpness=0.0, max_suggestions=50)
+_BLIND = MatchPolicy(
+    threshold=0.0001, rival_sharpness=0.0, max_suggestions=50, age_fits=1.0, age_does_not_fit=1.0
+)
+
+
+@given(
+    births=st.lists(st.integers(1940, 2012), min_size=1, max_size=6),
+    youngest=st.integers(14, 80),
+    width=st.integers(0, 15),
+)
+def test_an_age_that_fits_never_lowers_a_score_and_one_that_does_not_never_raises_it(
+    births: list[int], youngest: int, width: int
+) -> None:
+    """Namesakes born in various years, an undated record with an apparent age: against the
+    same record with the age evidence off, every namesake whose year fits scores at least as
+    much and every one whose year does not fit at most as much (scores are rounded to 4 dp)."""
+    indexed = [
+        Person(f"P{i}", (PersonName("Tamsin", "Ashford"),), date(year, 6, 15))
+        for i, year in enumerate(births)
+    ]
+    query = _aged("Q", youngest, youngest + width)
+    index = NominalIndex(indexed)
+    with_age = {s.person_ref: s.score for s in suggest_matches(query, index, TODAY, _EVERYONE)}
+    without = {s.person_ref: s.score for s in suggest_matches(query, index, TODAY, _BLIND)}
+    assert set(with_age) == set(without) == {p.person_ref for p in indexed}
+    estimate = query.estimated_birth
+    assert estimate is not None
+    for person in indexed:
+        ref, year = person.person_ref, person.date_of_birth.year if person.date_of_birth else 0
+        if estimate.contains(year):
+            assert with_age[ref] >= without[ref] - 1e-4
+        else:
+            assert with_age[ref] <= without[ref] + 1e-4

@@ -38,9 +38,12 @@ def record_person(
     body: schemas.PersonCreate, application: App, actor: SignedIn
 ) -> schemas.PersonCreatedRead:
     """File a person; likely duplicates come back as suggestions (never merged)."""
+    people = application.safeguarding.people
+    age = body.apparent_age
+    estimate = None if age is None else people.birth_years_for_age(age.youngest, age.oldest)
     person = Person(body.person_ref, tuple(PersonName(n.given, n.family) for n in body.names),
-                    body.date_of_birth, frozenset(body.markers))  # fmt: skip
-    found = application.safeguarding.people.record_person(actor, person, body.address_ref or None)
+                    body.date_of_birth, frozenset(body.markers), estimate)  # fmt: skip
+    found = people.record_person(actor, person, body.address_ref or None)
     return schemas.PersonCreatedRead(
         person_ref=person.person_ref,
         suggestions=[present.suggestion(f, person.person_ref) for f in found],

@@ -126,6 +126,9 @@ def person(view: PersonView, now: datetime) -> s.PersonRead:
         person_ref=p.person_ref,
         names=[str(n) for n in p.names],
         date_of_birth=p.date_of_birth,
+        estimated_birth=None
+        if p.estimated_birth is None
+        else s.BirthYearsRead(earliest=p.estimated_birth.earliest, latest=p.estimated_birth.latest),
         markers=sorted(p.markers),
         addresses=[
             s.AddressRead(

@@ -37,10 +37,22 @@ class NameCreate(Strict):
     family: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00]*$")]
 
 
+Age = Annotated[int, Field(ge=0, le=125)]  # people.model.MAX_AGE_YEARS
+
+
+class ApparentAge(Strict):
+    """The age a person gave or looked, youngest to oldest, when the date of birth is unknown."""
+
+    youngest: Age
+    oldest: Age
+
+
 class PersonCreate(Strict):
     person_ref: Code
     names: Annotated[list[NameCreate], Field(min_length=1, max_length=20)]
     date_of_birth: Day | None = None
+    # Only without a date of birth; kept as the years they could have been born in.
+    apparent_age: ApparentAge | None = None
     markers: Annotated[list[Code], Field(default_factory=list, max_length=30)]
     # Where the person is being recorded (an address on the index): linked, and evidence for
     # the duplicate suggestions when no date of birth is given.
@@ -307,12 +319,18 @@ class OffenderSummaryRead(BaseModel):
     manager_ref: str
 
 
+class BirthYearsRead(BaseModel):
+    earliest: int
+    latest: int
+
+
 class PersonRead(BaseModel):
     """One view of a person; a register the reader may not see is null (not empty)."""
 
     person_ref: str
     names: list[str]
     date_of_birth: date | None
+    estimated_birth: BirthYearsRead | None  # without a date of birth: an apparent age
     markers: list[str]
     addresses: list[AddressRead]
     incidents: list[IncidentLinkRead]

@@ -24,7 +24,8 @@ from watchkeeper.kernel.errors import (
 )
 from watchkeeper.organised_crime.groups import MEMBER_ROLES
 from watchkeeper.organised_crime.services import new_ref
-from watchkeeper.people.model import Person, PersonName
+from watchkeeper.people.model import MAX_AGE_YEARS, Person, PersonName
+from watchkeeper.safeguarding.people_service import PeopleRegister
 from watchkeeper.web.pages.context import (
     Page,
     form_of,
@@ -138,12 +139,38 @@ class _Suggest(Exception):
         self.found = found
 
 
-def _candidate(form: Form) -> Person:
-    """The person the officer described (a provisional reference until confirmed)."""
+def _age(form: Form, name: str, label: str) -> int | None:
+    raw = _text(form, name, label, required=False)
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > MAX_AGE_YEARS:
+        raise InputError(
+            f"{label} must be a whole number of years up to {MAX_AGE_YEARS}, got {raw!r} "
+            f"(field: {name})"
+        )
+    return int(raw)
+
+
+def _candidate(form: Form, people: PeopleRegister) -> Person:
+    """The person the officer described (a provisional reference until confirmed).
+
+    Without a date of birth the officer may give the age the person gave or looked, from
+    and to; it is kept as the years they could have been born in (evidence for matching)."""
     given = _text(form, "given", "Given name")
     family = _text(form, "family", "Family name")
     born = _day(form, "date_of_birth", "Date of birth", required=False)
-    return Person(new_ref("P"), (PersonName(given, family),), born)
+    youngest = _age(form, "age_from", "Apparent age from")
+    oldest = _age(form, "age_to", "Apparent age to")
+    low = youngest if youngest is not None else oldest  # one age given: a single age
+    high = oldest if oldest is not None else youngest
+    if low is None or high is None:
+        return Person(new_ref("P"), (PersonName(given, family),), born)
+    if born is not None:
+        raise InputError("give a date of birth or an apparent age, not both (field: age_from)")
+    if high < low:
+        raise InputError(f"Apparent age to ({high}) is younger than from ({low}) (field: age_to)")
+    estimate = people.birth_years_for_age(low, high)
+    return Person(new_ref("P"), (PersonName(given, family),), None, estimated_birth=estimate)
 
 
 @router.post("/soc/groups/{group_id}/members")
@@ -158,7 +185,7 @@ async def add_member(request: Request, group_id: str) -> Response:
     def act(page: Page, form: Form) -> str:
         soc, people = page.application.soc, page.application.safeguarding.people
         role = _choice(form, "role", "Role", MEMBER_ROLES)
-        candidate = _candidate(form)
+        candidate = _candidate(form, people)
         found = people.match_candidates(page.actor, candidate)
         choice = str(form.get("choice", "")).strip()
         if not choice:
