@@ -44,7 +44,9 @@ def _armed() -> _ArmedPoint | None:
     if not name:
         return None
     skip = os.environ.get(FAULT_SKIP_ENV, "0")
-    return _ArmedPoint(name, int(skip) if skip.isdigit() else 0, os.environ.get(FAULT_LOG_ENV, ""))
+    return _ArmedPoint(
+        name, int(skip) if skip.isdecimal() else 0, os.environ.get(FAULT_LOG_ENV, "")
+    )
 
 
 def fault_point(name: str) -> None:

@@ -166,15 +166,16 @@ def compare_ages(a: Person, b: Person, policy: MatchPolicy) -> tuple[float, str 
     """Birth-year evidence when a date of birth is missing: its likelihood ratio and reason.
 
     Used only where ``compare_dates`` found no date to compare; (1, None) when either side
-    has neither a date nor an estimate.
+    has neither a date nor an estimate. The reason names every estimate involved (the
+    other side's date of birth is shown beside the suggestion).
     """
     years_a, years_b = a.birth_years, b.birth_years
     if years_a is None or years_b is None:
         return 1.0, None
-    estimate = a.estimated_birth or b.estimated_birth
+    named = " and ".join(str(e) for e in (a.estimated_birth, b.estimated_birth) if e)
     if years_a.overlaps(years_b):
-        return policy.age_fits, f"apparent age fits: {estimate}"
-    return policy.age_does_not_fit, f"apparent age does not fit: {estimate}"
+        return policy.age_fits, f"apparent age fits: {named}"
+    return policy.age_does_not_fit, f"apparent age does not fit: {named}"
 
 
 def _name_reasons(names: NameAgreement) -> list[str]:

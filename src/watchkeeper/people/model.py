@@ -50,14 +50,19 @@ class BirthYears:
 
     @classmethod
     def from_apparent_age(cls, youngest: int, oldest: int, today: date) -> BirthYears:
-        """The birth years of someone aged ``youngest`` to ``oldest`` on ``today``."""
-        if youngest < 0 or oldest < youngest:
+        """The birth years of someone aged ``youngest`` to ``oldest`` on ``today``, exactly.
+
+        Aged a on ``today``: born after today's date a + 1 years ago and on or before it a
+        years ago, so in year ``today.year - a - 1`` or ``today.year - a``; on 31 December
+        the first of those runs from 1 January, so only ``today.year - a``.
+        """
+        if youngest < 0 or oldest < youngest or oldest > MAX_AGE_YEARS:
             raise InputError(
-                f"apparent age {youngest}-{oldest} must be two ages, youngest first "
-                "(field: apparent_age)"
+                f"apparent age {youngest}-{oldest} must be two ages up to {MAX_AGE_YEARS}, "
+                "youngest first (field: apparent_age)"
             )
-        # Aged a on today: born after today's date a + 1 years ago, on or before it a years ago.
-        return cls(today.year - oldest - 1, today.year - youngest)
+        last_day = (today.month, today.day) == (12, 31)
+        return cls(today.year - oldest - (0 if last_day else 1), today.year - youngest)
 
     def contains(self, year: int) -> bool:
         return self.earliest <= year <= self.latest
@@ -121,9 +126,9 @@ def validate_person(person: Person, today: date) -> Person:
                 f"estimated birth years {estimate.earliest}-{estimate.latest} reach past "
                 f"{today.year} (field: estimated_birth)"
             )
-        if today.year - estimate.earliest > MAX_AGE_YEARS:
+        if today.year - estimate.latest > MAX_AGE_YEARS:
             raise InputError(
-                f"estimated birth years {estimate.earliest}-{estimate.latest} start over "
+                f"estimated birth years {estimate.earliest}-{estimate.latest} end over "
                 f"{MAX_AGE_YEARS} years ago (field: estimated_birth)"
             )
     dob = person.date_of_birth

@@ -84,7 +84,7 @@ def read_san_diego(data_dir: Path) -> SanDiegoCounts:
 
 def _clock_minutes(text: str) -> int | None:
     hours, _, minutes = text.partition(":")
-    if not (hours.isdigit() and minutes.isdigit()):
+    if not (hours.isdecimal() and minutes.isdecimal()):
         return None
     return int(hours) * 60 + int(minutes)
 

@@ -1,11 +1,13 @@
 """In a real browser: an SOC officer records a group from the register page, adds a member
-after checking the nominal index (confirming a new nominal), then records a disruption, and a
-mistyped field comes back with its message beside it.
+after checking the nominal index (confirming a new nominal), sees that member suggested for
+someone known only by an apparent age, then records a disruption, and a mistyped field comes
+back with its message beside it.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,7 @@ def test_an_soc_officer_records_a_group_a_member_and_a_disruption_from_the_pages
     member = page.locator("#member-form")
     member.get_by_label("Given name").fill("Kieran")
     member.get_by_label("Family name").fill("Ashdown-Vale")
+    member.get_by_label("Date of birth (if known)").fill(f"{date.today().year - 35}-05-01")
     member.get_by_label("Role in the group").select_option("principal")
     member.get_by_role("button", name="Check the index").click()
     suggestions = page.locator("#member-suggestions")
@@ -46,7 +49,22 @@ def test_an_soc_officer_records_a_group_a_member_and_a_disruption_from_the_pages
     suggestions.get_by_label("None of these: record a new nominal").check()
     page.locator("#member-form").get_by_role("button", name="Add member").click()
     page.wait_for_url(re.compile(r"done=member$"))
-    assert page.get_by_text(re.compile(r"P-[0-9A-F]+ \(principal\)")).is_visible()
+    known = page.get_by_text(re.compile(r"P-[0-9A-F]+ \(principal\)"))
+    assert known.is_visible()
+    known_ref = known.inner_text().split(" ")[0]
+    group_page = page.url.split("?")[0]
+
+    # Known only by the age he gave: the index suggests the Kieran born 35 years ago.
+    member = page.locator("#member-form")
+    member.get_by_label("Given name").fill("Kieran")
+    member.get_by_label("Family name").fill("Ashdown-Vale")
+    member.get_by_label("Apparent age, if no date of birth: from").fill("30")
+    member.get_by_label("Apparent age, to").fill("40")
+    member.get_by_role("button", name="Check the index").click()
+    suggested = page.locator("#member-suggestions").get_by_text(known_ref)
+    assert suggested.is_visible()
+    assert "apparent age fits" in suggested.inner_text()
+    page.goto(group_page)  # leave without adding anyone
 
     disruption = page.locator("#disruption-form")
     disruption.get_by_label("Type").select_option("cash-seizure")

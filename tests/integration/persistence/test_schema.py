@@ -117,3 +117,41 @@ def test_migration_0011_files_the_blocking_keys_of_people_already_on_the_index(d
 
     assert filed == key_strings(person)
     assert "date|1980|0229" in filed  # the leap-day birth survives the round trip
+
+
+def test_migration_0012_keeps_estimated_birth_years_and_its_downgrade_keeps_the_people(
+    database_url,
+):
+    """Up: a person filed with an apparent age reads back with it. Down to 0011 with people
+    on the index (aliases and keys pointing at them): the columns go, the people stay."""
+    from datetime import UTC, datetime
+
+    from watchkeeper.people.model import BirthYears, Person, PersonName
+    from watchkeeper.persistence.people_store import SqlPeopleStore
+
+    schema.upgrade(database_url)
+    engine = create_engine_for(database_url)
+    person = Person("P-1", (PersonName("Jon", "Smyth"), PersonName("John", "Smith")),
+                    estimated_birth=BirthYears(1985, 1996))  # fmt: skip
+    try:
+        with engine.begin() as c:
+            SqlPeopleStore(c).add_person(person, datetime(2026, 11, 27, tzinfo=UTC))
+        with engine.connect() as c:
+            assert SqlPeopleStore(c).get_person("P-1") == person
+    finally:
+        engine.dispose()
+
+    schema.downgrade(database_url, "0011")
+    engine = create_engine_for(database_url)
+    try:
+        with engine.connect() as c:
+            columns = {col["name"] for col in sa.inspect(c).get_columns("people")}
+            kept = c.execute(sa.text("SELECT person_ref, given FROM people")).all()
+            keys = c.execute(sa.text("SELECT count(*) FROM person_keys")).scalar_one()
+    finally:
+        engine.dispose()
+    assert "born_earliest" not in columns and "born_latest" not in columns
+    assert [tuple(r) for r in kept] == [("P-1", "Jon")]
+    assert keys > 0
+    schema.upgrade(database_url)
+    assert schema.current_revision(database_url) == schema.head_revision()

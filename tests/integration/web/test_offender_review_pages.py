@@ -168,6 +168,12 @@ def test_registering_an_offender_first_shows_who_the_person_may_already_be(
         bad.text, "new-mappa_level-error"
     )
     assert api.get("/api/people/P-RSO-3").status_code == 404  # nobody filed by a refused post
+    superscript = post_form(ppo, "/offenders/new", "/offenders",
+                            data | {"offender_ref": "RSO-3", "choice": "new",
+                                    "mappa_level": "\u00b2"})  # a digit int() cannot read  # fmt: skip
+    assert superscript.status_code == 400 and "whole number" in field_error(
+        superscript.text, "new-mappa_level-error"
+    )
     future = (today + timedelta(days=2)).isoformat()
     late = post_form(ppo, "/offenders/new", "/offenders",
                      data | {"offender_ref": "RSO-4", "choice": "new", "registered_on": future})  # fmt: skip

@@ -294,6 +294,8 @@ def test_a_member_known_only_by_an_apparent_age_is_matched_to_the_nominal_it_fit
         ("age_from", {"date_of_birth": "1994-06-02"}, "not both"),
         ("age_to", {"age_to": "20"}, "younger than"),
         ("age_from", {"age_from": "about 30"}, "whole number"),
+        ("age_from", {"age_from": "\u00b2"}, "whole number"),  # a digit int() cannot read
+        ("age_to", {"age_to": "126"}, "up to 125"),
     ):
         refused = soc.post(base, data=asked | posted)
         assert refused.status_code == 400, refused.text

@@ -7,14 +7,16 @@ which no tuning run saw.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from watchkeeper.people.generated_nominals import generate_quality_set
+from watchkeeper.people.generated_nominals import QualitySet, generate_quality_set
 from watchkeeper.people.match_quality import measure, wilson_interval
+from watchkeeper.people.model import Person
 
 
 def test_match_suggestions_reach_the_precision_and_recall_target_on_unseen_data() -> None:
@@ -100,7 +102,33 @@ def test_apparent_ages_appear_only_on_undated_records_and_mostly_hold_the_true_y
     ]
     before = generate_quality_set(seed=7, people=2_000, queries=4_000, apparent_ages=False)
     assert before.indexed == quality_set.indexed and before.places == quality_set.places
-    assert tuple(ageless) == before.queries  # fmt: skip
+    assert tuple(ageless) == before.queries
+    # ... and the set without ages is the one the generator made before ages existed
+    # (b7730bf), pinned by a digest taken from that commit's code.
+    assert _fingerprint(before) == PRE_AGE_SEED_7
+
+
+PRE_AGE_SEED_7 = "aa82b396c295b64f62347adcf88f7b83ed37348a615f27e79352158de4bef4a3"
+
+
+def _fingerprint(quality_set: QualitySet) -> str:
+    """A digest of every person, query and place, in a form independent of set ordering."""
+    digest = hashlib.sha256()
+
+    def names(person: Person) -> str:
+        return ";".join(f"{n.given} {n.family}" for n in person.names)
+
+    for p in quality_set.indexed:
+        digest.update(f"{p.person_ref}|{names(p)}|{p.date_of_birth}\n".encode())
+    for q in quality_set.queries:
+        p = q.person
+        line = (
+            f"{p.person_ref}|{names(p)}|{p.date_of_birth}|{q.true_ref}|{q.how}|{sorted(q.places)}"
+        )
+        digest.update(f"{line}\n".encode())
+    for ref in sorted(quality_set.places):
+        digest.update(f"{ref}|{sorted(quality_set.places[ref])}\n".encode())
+    return digest.hexdigest()
 
 
 def test_the_wilson_interval_matches_worked_values() -> None:

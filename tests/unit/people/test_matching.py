@@ -202,7 +202,30 @@ def test_among_namesakes_the_one_whose_age_fits_takes_the_share() -> None:
     assert _suggest(dated, _aged("P5", 30, 40)) == ["P5"]
     assert _suggest(dated, _aged("P5", 60, 70)) == []
     assert compare_ages(TAMSIN, _query("Tamsin", "Ashford", None), POLICY) == (1.0, None)
-    assert compare_ages(_aged("A", 30, 40), _aged("B", 38, 50), POLICY)[0] == POLICY.age_fits
+
+
+def test_the_age_reason_names_every_estimate_whichever_side_holds_it() -> None:
+    """A date against an estimate (either way round) names the estimate; two estimates are
+    both named; years that do not fit say so."""
+    ratio, reason = compare_ages(_aged("A", 30, 40), _aged("B", 38, 50), POLICY)
+    assert ratio == POLICY.age_fits
+    assert reason == (
+        "apparent age fits: born 1985-1996 (estimated) and born 1975-1988 (estimated)"
+    )
+    assert compare_ages(TAMSIN, _aged("B", 60, 70), POLICY) == (
+        POLICY.age_does_not_fit,
+        "apparent age does not fit: born 1955-1966 (estimated)",
+    )
+    assert compare_ages(_aged("A", 60, 70), TAMSIN, POLICY) == compare_ages(
+        TAMSIN, _aged("A", 60, 70), POLICY
+    )
+    [found] = suggest_matches(
+        _query("Tamsin", "Ashford", date(1990, 3, 4)), NominalIndex([_aged("P5", 30, 40)]), TODAY
+    )
+    assert found.reasons[-2:] == (
+        "date of birth not recorded on one side",
+        "apparent age fits: born 1985-1996 (estimated)",
+    )
 
 
 def test_apparent_age_evidence_outside_its_range_is_refused() -> None:

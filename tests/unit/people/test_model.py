@@ -54,21 +54,29 @@ def test_an_apparent_age_becomes_the_years_the_person_could_have_been_born_in() 
     assert BirthYears.from_apparent_age(0, 0, TODAY) == BirthYears(2025, 2026)
 
 
+def _age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 @given(
-    born=st.dates(min_value=date(1901, 1, 1), max_value=date(2026, 12, 31)),
-    today=st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)),
+    age=st.integers(0, 124),
+    today=st.dates(min_value=date(2024, 1, 1), max_value=date(2032, 12, 31)),
 )
-def test_a_true_age_always_yields_years_holding_the_true_birth_year(
-    born: date, today: date
+def test_the_years_from_an_age_are_exactly_the_years_someone_that_age_was_born_in(
+    age: int, today: date
 ) -> None:
-    """Whatever the day, and across 29 February, the age someone truly is on ``today``
-    gives birth years that hold the year they were born in, and no more than two years."""
-    if born > today:
-        return
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    """Against every birth year near the answer: a year is in the estimate exactly when some
+    day of it makes a person ``age`` on ``today`` (age is monotone within a year, so its
+    first and last days bound it). Covers 29 February and 31 December."""
     years = BirthYears.from_apparent_age(age, age, today)
-    assert years.contains(born.year)
-    assert years.latest - years.earliest == 1
+    for year in range(today.year - age - 3, today.year - age + 3):
+        possible = _age_on(date(year, 12, 31), today) <= age <= _age_on(date(year, 1, 1), today)
+        assert years.contains(year) == possible, (year, years)
+
+
+def test_on_the_last_day_of_the_year_an_age_is_one_birth_year() -> None:
+    assert BirthYears.from_apparent_age(30, 30, date(2026, 12, 31)) == BirthYears(1996, 1996)
+    assert BirthYears.from_apparent_age(30, 30, date(2026, 12, 30)) == BirthYears(1995, 1996)
 
 
 def test_estimates_that_run_backwards_or_cannot_be_true_are_refused_naming_the_field() -> None:
@@ -84,9 +92,13 @@ def test_estimates_that_run_backwards_or_cannot_be_true_are_refused_naming_the_f
     future = Person("P1", name, estimated_birth=BirthYears(2020, 2027))
     with pytest.raises(InputError, match="reach past 2026"):
         validate_person(future, TODAY)
-    ancient = Person("P1", name, estimated_birth=BirthYears(1890, 1920))
-    with pytest.raises(InputError, match="over 125 years"):
+    ancient = Person("P1", name, estimated_birth=BirthYears(1890, 1900))
+    with pytest.raises(InputError, match="end over 125 years"):
         validate_person(ancient, TODAY)
+    with pytest.raises(InputError, match="apparent_age"):
+        BirthYears.from_apparent_age(120, 126, TODAY)
+    oldest = Person("P1", name, estimated_birth=BirthYears.from_apparent_age(125, 125, TODAY))
+    assert validate_person(oldest, TODAY) is oldest  # the oldest age the forms accept
     fine = Person("P1", name, estimated_birth=BirthYears(1985, 1996))
     assert validate_person(fine, TODAY) is fine
     assert fine.birth_years == BirthYears(1985, 1996) and fine.birth_year is None

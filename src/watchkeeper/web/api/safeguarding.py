@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from watchkeeper.access.model import Actor
+from watchkeeper.kernel.errors import InputError
 from watchkeeper.people.addresses import Address
 from watchkeeper.people.model import Person, PersonName
 from watchkeeper.safeguarding.da_records import NewDaCase
@@ -40,6 +41,9 @@ def record_person(
     """File a person; likely duplicates come back as suggestions (never merged)."""
     people = application.safeguarding.people
     age = body.apparent_age
+    if age is not None and body.date_of_birth is not None:
+        raise InputError("give a date of birth or an apparent age, not both "
+                         "(fields: date_of_birth, apparent_age)")  # fmt: skip
     estimate = None if age is None else people.birth_years_for_age(age.youngest, age.oldest)
     person = Person(body.person_ref, tuple(PersonName(n.given, n.family) for n in body.names),
                     body.date_of_birth, frozenset(body.markers), estimate)  # fmt: skip

@@ -54,7 +54,7 @@ def text(form: Form, name: str, label: str, required: bool = True) -> str:
 def expected_version(form: Form) -> int:
     """The log version the form was rendered from (optimistic concurrency)."""
     raw = str(form.get("expected_version", ""))
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise InputError("the form is missing its version; reload the page and try again")
     return int(raw)
 
@@ -71,7 +71,7 @@ def board_query(params: Form, profile: ForceProfile) -> BoardQuery:
     """Filters and page from the board's query string; unknown codes are refused."""
     grade = _choice(params.get("grade", ""), {g.value for g in Grade}, "grade")
     page_raw = params.get("page", "1")
-    if not page_raw.isdigit() or not 1 <= int(page_raw) <= 10_000:
+    if not page_raw.isdecimal() or not 1 <= int(page_raw) <= 10_000:
         raise InputError(f"page must be a whole number from 1, got {page_raw!r}")
     filters = BacklogFilters(
         grade=Grade(grade) if grade else None,

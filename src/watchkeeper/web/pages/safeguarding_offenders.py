@@ -89,7 +89,7 @@ def _new_page(
 
 def _number(form: Mapping[str, str], name: str, label: str) -> int:
     raw = forms.text(form, name, label)
-    if not raw.isdigit() or len(raw) > 2:
+    if not raw.isdecimal() or len(raw) > 2:
         raise InputError(f"{label} {raw!r} must be a whole number (field: {label})")
     return int(raw)
 

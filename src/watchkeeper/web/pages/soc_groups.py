@@ -143,7 +143,7 @@ def _age(form: Form, name: str, label: str) -> int | None:
     raw = _text(form, name, label, required=False)
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) > MAX_AGE_YEARS:
+    if not raw.isdecimal() or int(raw) > MAX_AGE_YEARS:
         raise InputError(
             f"{label} must be a whole number of years up to {MAX_AGE_YEARS}, got {raw!r} "
             f"(field: {name})"

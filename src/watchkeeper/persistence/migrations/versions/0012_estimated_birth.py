@@ -28,6 +28,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("people") as batch:
-        batch.drop_column("born_latest")
-        batch.drop_column("born_earliest")
+    # A plain DROP COLUMN (SQLite 3.35 and later), not a batch table rebuild: rebuilding
+    # ``people`` drops it first, which the foreign keys from its other tables refuse.
+    op.drop_column("people", "born_latest")
+    op.drop_column("people", "born_earliest")
