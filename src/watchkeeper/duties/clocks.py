@@ -63,8 +63,12 @@ def alert_of(duty: Duty, now: datetime) -> DutyAlert | None:
 
 
 def _words(delta: timedelta) -> str:
+    """'12 min', '5 h 3 min', and from two days on '3 days 4 h' (minutes no longer matter)."""
     minutes = int(delta.total_seconds() // 60)
     hours, mins = divmod(minutes, 60)
+    if hours >= 48:
+        days, hours = divmod(hours, 24)
+        return f"{days} days {hours} h"
     return f"{hours} h {mins} min" if hours else f"{mins} min"
 
 

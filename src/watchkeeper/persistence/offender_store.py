@@ -187,6 +187,17 @@ class SqlOffenderStore:
         )
         return [_record(r) for r in rows]
 
+    def offenders_with_status(
+        self, status: str, limit: int
+    ) -> tuple[Sequence[OffenderRecord], int]:
+        """Up to ``limit`` offenders in ``status``, by reference, and how many there are."""
+        where = offenders.c.status == status
+        total = self._c.execute(sa.select(sa.func.count()).select_from(offenders).where(where))
+        rows = self._c.execute(
+            sa.select(offenders).where(where).order_by(offenders.c.offender_ref).limit(limit)
+        )
+        return [_record(r) for r in rows], int(total.scalar_one())
+
     def caseload(self, manager_ref: str) -> Sequence[str]:
         rows = self._c.execute(
             sa.select(offenders.c.offender_ref)

@@ -115,6 +115,18 @@ class SqlPeopleStore:
             for r in rows
         ]  # fmt: skip
 
+    def names_of(self, person_refs: Collection[str]) -> dict[str, str]:
+        """The primary name of each person on the index among ``person_refs``."""
+        wanted = sorted(set(person_refs))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), _IN_BATCH):
+            for r in self._c.execute(
+                sa.select(people.c.person_ref, people.c.given, people.c.family)
+                .where(people.c.person_ref.in_(wanted[start : start + _IN_BATCH]))
+            ):  # fmt: skip
+                found[r.person_ref] = str(PersonName(r.given, r.family))
+        return found
+
     def get_person(self, person_ref: str) -> Person:
         row = self._c.execute(sa.select(people).where(people.c.person_ref == person_ref)).first()
         if row is None:

@@ -69,6 +69,16 @@ class SqlDomesticAbuseStore:
         )
         return [_case(r) for r in rows]
 
+    def cases_with_status(self, status: str, limit: int) -> tuple[Sequence[DaCase], int]:
+        """Up to ``limit`` cases in ``status``, longest open first, and how many there are."""
+        where = da_cases.c.status == status
+        total = self._c.execute(sa.select(sa.func.count()).select_from(da_cases).where(where))
+        rows = self._c.execute(
+            sa.select(da_cases).where(where)
+            .order_by(da_cases.c.opened_at, da_cases.c.case_ref).limit(limit)
+        )  # fmt: skip
+        return [_case(r) for r in rows], int(total.scalar_one())
+
     def cases_for_incident(self, incident_id: str) -> Sequence[DaCase]:
         rows = self._c.execute(
             sa.select(da_cases)
@@ -222,3 +232,15 @@ class SqlMissingStore:
             .order_by(missing_episodes.c.reported_at)
         )
         return [self._record(r) for r in rows]
+
+    def episodes_with_status(self, status: str, limit: int) -> tuple[Sequence[EpisodeRecord], int]:
+        """Up to ``limit`` episodes in ``status``, reported earliest first, and how many."""
+        where = missing_episodes.c.status == status
+        total = self._c.execute(
+            sa.select(sa.func.count()).select_from(missing_episodes).where(where)
+        )
+        rows = self._c.execute(
+            sa.select(missing_episodes).where(where)
+            .order_by(missing_episodes.c.reported_at, missing_episodes.c.episode_ref).limit(limit)
+        )  # fmt: skip
+        return [self._record(r) for r in rows], int(total.scalar_one())

@@ -145,6 +145,7 @@ da_cases = sa.Table(
     sa.Index(None, "victim_ref", "status"),
     sa.Index(None, "address_ref", "status"),
     sa.Index(None, "incident_id"),
+    sa.Index(None, "status", "opened_at"),  # the register's list, longest open first
 )
 
 dash_submissions = sa.Table(
@@ -201,6 +202,7 @@ missing_episodes = sa.Table(
     sa.Column("reported_by", sa.String(WHO), nullable=False),
     sa.Index(None, "person_ref", "status"),
     sa.Index(None, "address_ref", "status"),
+    sa.Index(None, "status", "reported_at"),  # the register's list, earliest reported first
 )
 
 missing_reviews = sa.Table(
@@ -240,6 +242,7 @@ offenders = sa.Table(
     sa.Index(None, "address_ref", "status"),
     sa.Index(None, "person_ref", "status"),
     sa.Index(None, "manager_ref", "status"),
+    sa.Index(None, "status", "offender_ref"),  # the register's list
 )
 
 offender_notifications = sa.Table(

@@ -37,8 +37,10 @@ from watchkeeper.safeguarding.duty_plan import DutyKind
 from watchkeeper.safeguarding.forms import record_answers
 from watchkeeper.safeguarding.ports import DaCase, DashSubmission, SafeguardingUnitOfWork
 from watchkeeper.safeguarding.service_core import (
+    LIST_LIMIT,
     Assignment,
     DutyLedger,
+    Listing,
     RegisterContext,
     current_assignment,
     record_write,
@@ -274,6 +276,21 @@ class DomesticAbuseRegister:
             record_write(uow, actor, now, "da-case.close", ("da-case", case_ref), reason=reason)
             uow.commit()
         return case
+
+    def list_cases(
+        self, actor: Actor, status: str = "open", limit: int = LIST_LIMIT
+    ) -> Listing[DaCase]:
+        """The register's cases in ``status`` (open or closed), longest open first, with the
+        victims' names (a read of personal data: audited)."""
+        if status not in ("open", "closed"):
+            raise InputError(f"case status {status!r} is not open or closed (field: status)")
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.SAFEGUARDING_READ, ("da-case-list", status))
+        with ctx.uow() as uow:
+            cases, total = uow.domestic_abuse.cases_with_status(status, limit)
+            names = uow.people.names_of({c.victim_ref for c in cases})
+        ctx.trail.read(actor, "da-case.list", ("da-case-list", status))
+        return Listing(tuple(cases), total, names)
 
     def show_case(self, actor: Actor, case_ref: str, reason: str | None = None) -> CaseView:
         """The case, every DASH version and its duties (a read of personal data: audited)."""

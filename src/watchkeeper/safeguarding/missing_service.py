@@ -35,8 +35,10 @@ from watchkeeper.safeguarding.missing import (
 )
 from watchkeeper.safeguarding.ports import EpisodeRecord, SafeguardingUnitOfWork
 from watchkeeper.safeguarding.service_core import (
+    LIST_LIMIT,
     Assignment,
     DutyLedger,
+    Listing,
     RegisterContext,
     current_assignment,
     record_write,
@@ -77,6 +79,15 @@ def _risk(value: str) -> MissingRisk:
     except ValueError:
         allowed = ", ".join(r.value for r in MissingRisk)
         raise InputError(f"missing-person risk {value!r} is not one of {allowed}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeRow:
+    """One line of the missing-persons list: the episode and its next due action, if any
+    (kind, due at, overdue)."""
+
+    record: EpisodeRecord
+    due: tuple[str, datetime, bool] | None
 
 
 class MissingRegister:
@@ -201,6 +212,28 @@ class MissingRegister:
             lambda e: record_rhi_offered(e, when),
         )
         return self._change(actor, episode_ref, Permission.MISSING_MANAGE, step)
+
+    def list_episodes(
+        self, actor: Actor, status: str = "open", limit: int = LIST_LIMIT
+    ) -> Listing[EpisodeRow]:
+        """The register's episodes in ``status`` (open or closed), reported earliest first,
+        each with what is due next and whether it is overdue (an audited read)."""
+        if status not in ("open", "closed"):
+            raise InputError(f"episode status {status!r} is not open or closed (field: status)")
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.SAFEGUARDING_READ, ("missing-list", status))
+        with ctx.uow() as uow:
+            records, total = uow.missing.episodes_with_status(status, limit)
+            names = uow.people.names_of({r.episode.report.person_ref for r in records})
+        now = ctx.clock.now()
+        rows = []
+        for record in records:
+            due = next_due(record.episode, now, ctx.policy.missing)
+            rows.append(
+                EpisodeRow(record, (due.kind.value, due.due_at, due.overdue) if due else None)
+            )
+        ctx.trail.read(actor, "missing.list", ("missing-list", status))
+        return Listing(tuple(rows), total, names)
 
     def show(self, actor: Actor, episode_ref: str, reason: str | None = None) -> EpisodeView:
         """The episode, its timeline, what is due next and its duties (audited read)."""

@@ -49,8 +49,10 @@ from watchkeeper.safeguarding.rso_review_service import (
 )
 from watchkeeper.safeguarding.rso_reviews import new_trigger
 from watchkeeper.safeguarding.service_core import (
+    LIST_LIMIT,
     Assignment,
     DutyLedger,
+    Listing,
     RegisterContext,
     current_assignment,
     record_write,
@@ -300,6 +302,21 @@ class OffenderRegister:
                             caseload_status(file.offender.manager_ref, caseload, ctx.policy), duties)  # fmt: skip
         ctx.trail.read(actor, "offender.read", ("offender", offender_ref), reason)
         return view
+
+    def list_offenders(
+        self, actor: Actor, status: str = "active", limit: int = LIST_LIMIT
+    ) -> Listing[OffenderRecord]:
+        """The register's offenders in ``status`` (active or ended), by reference, with their
+        names (an audited read of public protection data)."""
+        if status not in ("active", "ended"):
+            raise InputError(f"offender status {status!r} is not active or ended (field: status)")
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.OFFENDER_READ, ("offender-list", status))
+        with ctx.uow() as uow:
+            found, total = uow.offenders.offenders_with_status(status, limit)
+            names = uow.people.names_of({o.person_ref for o in found})
+        ctx.trail.read(actor, "offender.list", ("offender-list", status))
+        return Listing(tuple(found), total, names)
 
     def caseload(self, actor: Actor, manager_ref: str) -> CaseloadStatus:
         """A manager's caseload against the configured warning threshold (a count only)."""

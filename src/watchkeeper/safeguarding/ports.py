@@ -140,6 +140,9 @@ class OffenderFile:
 
 class PeopleStore(Protocol):
     def add_person(self, person: Person, at: datetime) -> None: ...
+    def names_of(self, person_refs: Collection[str]) -> dict[str, str]:
+        """person_ref -> primary name, for those on the index (lists show names, not refs)."""
+
     def get_person(self, person_ref: str) -> Person:
         """Raises NotFound."""
 
@@ -183,6 +186,9 @@ class DomesticAbuseStore(Protocol):
     def save_case(self, case: DaCase) -> None: ...
     def cases_of_victim(self, victim_ref: str) -> Sequence[DaCase]: ...
     def cases_for_incident(self, incident_id: str) -> Sequence[DaCase]: ...
+    def cases_with_status(self, status: str, limit: int) -> tuple[Sequence[DaCase], int]:
+        """Up to ``limit`` cases in ``status`` (longest open first) and the total."""
+
     def add_submission(self, submission: DashSubmission) -> None: ...
     def submissions(self, case_ref: str) -> Sequence[DashSubmission]: ...
     def add_referral(self, case_ref: str, *, victim_ref: str, referred_on: date,
@@ -200,6 +206,8 @@ class MissingStore(Protocol):
         """Store changed state and append reviews not yet stored."""
 
     def episodes_of(self, person_ref: str) -> Sequence[EpisodeRecord]: ...
+    def episodes_with_status(self, status: str, limit: int) -> tuple[Sequence[EpisodeRecord], int]:
+        """Up to ``limit`` episodes in ``status`` (reported earliest first) and the total."""
 
 
 class OffenderStore(Protocol):
@@ -215,6 +223,11 @@ class OffenderStore(Protocol):
     def end_custody(self, offender_ref: str, ends_on: date) -> None: ...
     def add_risk_event(self, offender_ref: str, event: RiskEvent) -> None: ...
     def offenders_of_person(self, person_ref: str) -> Sequence[OffenderRecord]: ...
+    def offenders_with_status(
+        self, status: str, limit: int
+    ) -> tuple[Sequence[OffenderRecord], int]:
+        """Up to ``limit`` offenders in ``status`` (by reference) and the total."""
+
     def caseload(self, manager_ref: str) -> Sequence[str]:
         """Active offender references managed by ``manager_ref``."""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Generic, TypeVar
 
 from watchkeeper.access.audit import audit_event
 from watchkeeper.access.audit_service import AuditTrail
@@ -25,6 +26,23 @@ class Assignment:
 
     owner: str
     supervisor: str
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Listing(Generic[T]):
+    """One page of a register's list: its rows, how many there are in all, and the primary
+    name of every person the rows refer to (person_ref -> name)."""
+
+    rows: tuple[T, ...]
+    total: int
+    names: Mapping[str, str]
+
+
+# The most rows a register list shows at once; the total says how many more there are.
+LIST_LIMIT = 200
 
 
 @dataclass(frozen=True)

@@ -197,30 +197,39 @@ def _offender(h: _History, place: Address | None = None, level: str | None = Non
     request = NewOffender(ref, person, registered.date(), risk.replace("_", "-"), 1, 1, SUPERVISOR,
                           PPO, address_ref=place.address_ref)  # fmt: skip
     h.add(registered, PPO, lambda sg, a: sg.offenders.register(a, request))
-    if h.rng.random() < 0.85:  # assumed: most offenders were visited within their plan's interval
-        months = {"very_high": 1, "high": 3, "medium": 6, "low": 12}[risk]
-        visited = max(registered, h.now - timedelta(days=float(h.rng.uniform(1, 28 * months))))
-        day = visited.date()
-        h.add(visited, PPO, lambda sg, a: sg.offenders.record_visit(a, ref, day, "home visit"))
-    last = _last_anniversary(registered.date(), h.now.date())
-    if last is not None and h.rng.random() < 0.95:  # assumed: 5% miss their re-notification
-        on = last
-        h.add(datetime.combine(on, registered.timetz()), PPO,
-              lambda sg, a: sg.offenders.record_notification(a, ref, "periodic", on))  # fmt: skip
+    months = {"very_high": 1, "high": 3, "medium": 6, "low": 12}[risk]
+    # Assumed: most offenders were last visited within their plan's interval; the rest are
+    # late, last visited one to two intervals ago (not never: a visit years overdue would be
+    # a failure no force carries unnoticed, and would make every demo alert years old).
+    days = (1, 28 * months) if h.rng.random() < 0.85 else (28 * months, 56 * months)
+    visited = max(registered, h.now - timedelta(days=float(h.rng.uniform(*days))))
+    day = visited.date()
+    h.add(visited, PPO, lambda sg, a: sg.offenders.record_visit(a, ref, day, "home visit"))
+    made = _anniversaries(registered.date(), h.now.date())
+    if made and h.rng.random() >= 0.95:  # assumed: 5% miss their latest re-notification
+        made = made[:-1]
+    for on in made:  # every earlier annual re-notification was made, on its anniversary
+        h.add(datetime.combine(on, registered.timetz()), PPO, _renotified(ref, on))
 
 
-def _last_anniversary(registered: date, today: date) -> date | None:
+def _renotified(offender_ref: str, on: date) -> Action:
+    return lambda sg, a: sg.offenders.record_notification(a, offender_ref, "periodic", on)
+
+
+def _anniversaries(registered: date, today: date) -> list[date]:
+    """Each anniversary of the registration up to ``today``, oldest first."""
     years = (
         today.year
         - registered.year
         - (1 if (today.month, today.day) < (registered.month, registered.day) else 0)
     )
-    if years < 1:
-        return None
-    try:
-        return registered.replace(year=registered.year + years)
-    except ValueError:  # 29 February
-        return registered.replace(year=registered.year + years, day=28)
+    found = []
+    for n in range(1, years + 1):
+        try:
+            found.append(registered.replace(year=registered.year + n))
+        except ValueError:  # 29 February
+            found.append(registered.replace(year=registered.year + n, day=28))
+    return found
 
 
 def _showcase(h: _History, show: Showcase) -> None:

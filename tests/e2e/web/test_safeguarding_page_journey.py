@@ -73,8 +73,19 @@ def test_a_dash_is_completed_from_the_pages_and_signed_off(
     supervisor.wait_for_url(re.compile(r"done=sign-off$"))
     assert "signed off by supervisor" in supervisor.locator("#sign-off-state").inner_text()
 
+    # The registers' lists: the case just signed off is there, and the offender's row opens
+    # the file, reached from the nav, not typed.
+    ppo.get_by_role("navigation", name="Main").get_by_role("link", name="Registers").click()
+    ppo.wait_for_url(re.compile(r"/da-cases$"))
+    case_row = ppo.locator("#register-list tr", has=ppo.get_by_role("link", name="E2E-DA-21"))
+    assert "supervisor" in case_row.inner_text()  # signed off, by whom
+    ppo.get_by_role("navigation", name="Registers").get_by_role(
+        "link", name="Registered offenders"
+    ).click()
+    ppo.wait_for_url(re.compile(r"/offenders$"))
     # A review trigger on the offender at the address owes the manager a risk review (part 4).
-    ppo.goto(f"{base_url}/offenders/E2E-RSO-21")
+    ppo.locator("#register-list").get_by_role("link", name="E2E-RSO-21").click()
+    ppo.wait_for_url(re.compile(r"/offenders/E2E-RSO-21$"))
     trigger = ppo.locator("#trigger-form")
     trigger.get_by_label("Trigger").select_option("new-intelligence")
     trigger.get_by_label("Summary").fill("seen near a school")

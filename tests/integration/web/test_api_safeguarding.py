@@ -311,3 +311,63 @@ def test_an_undated_person_with_an_apparent_age_is_matched_to_the_namesake_it_fi
     ok(ppo.post("/api/people", json=oldest), 201)  # the oldest age the schema allows is valid
     no_age = ok(ppo.post("/api/people", json=undated | {"person_ref": "N-5"}), 201)
     assert no_age["suggestions"] == []  # a name alone is not enough
+
+
+def test_each_register_lists_its_open_records_with_names_to_the_roles_that_may_see_them(
+    signed_in, clock, application
+):
+    """The DA, missing-person and offender registers as lists: open (or active) records
+    first, each with the person's name; what is due next on a missing episode; the closed
+    list empty; an unknown status refused naming the field; the control room kept out of
+    offenders and call handlers out of all three; every list read audited."""
+    ppo = signed_in(Role.PUBLIC_PROTECTION)
+    seed_one_address(ppo, clock.now().date())
+    report_child_missing(ppo, clock.now().isoformat())
+    case = {"case_ref": "DA-1", "victim_ref": "V-1", "supervisor": SUPERVISOR}
+    ok(ppo.post("/api/da-cases", json=case), 201)
+
+    cases = ok(ppo.get("/api/da-cases"))
+    assert cases["total"] == 1
+    [row] = cases["cases"]
+    assert (row["case_ref"], row["victim_ref"], row["victim_name"]) == (
+        "DA-1",
+        "V-1",
+        "Dana Hughes",
+    )
+    assert (row["status"], row["dash_status"], row["signed_off"]) == ("open", "none", False)
+    assert ok(ppo.get("/api/da-cases", params={"status": "closed"})) == {"total": 0, "cases": []}
+
+    episodes = ok(ppo.get("/api/missing"))
+    [episode] = episodes["episodes"]
+    assert (episode["episode_ref"], episode["name"], episode["is_child"]) == (
+        "MP-1",
+        "Kai Hughes",
+        True,
+    )
+    assert episode["looked_after"] is True and episode["next_due"]["overdue"] is False
+    assert episode["next_due"]["kind"]  # what is owed next, and by when
+
+    offenders = ok(ppo.get("/api/offenders"))
+    [offender] = offenders["offenders"]
+    assert (offender["offender_ref"], offender["name"], offender["risk"]) == (
+        "RSO-1",
+        "Rob Marsh",
+        "high",
+    )
+    assert (offender["mappa_category"], offender["mappa_level"]) == (1, 2)
+    assert ok(ppo.get("/api/offenders", params={"status": "ended"}))["total"] == 0
+
+    refused(ppo.get("/api/missing", params={"status": "lost"}), 422, "status")
+    supervisor, handler = signed_in(Role.SUPERVISOR), signed_in(Role.CALL_HANDLER)
+    assert ok(supervisor.get("/api/missing"))["total"] == 1
+    refused(supervisor.get("/api/offenders"), 403, "may not")
+    for path in ("/api/da-cases", "/api/missing", "/api/offenders"):
+        refused(handler.get(path), 403, "may not")
+    with application.engine.connect() as c:
+        rows = {(r.username, r.action, r.record_type, r.outcome)
+                for r in c.execute(sa.select(audit_log))}  # fmt: skip
+    for action, kind in (("da-case.list", "da-case-list"), ("missing.list", "missing-list"),
+                         ("offender.list", "offender-list")):  # fmt: skip
+        assert (PPO, action, kind, "ok") in rows
+    refusals = {r[2] for r in rows if r[0] == Role.CALL_HANDLER.value and r[3] != "ok"}
+    assert refusals >= {"da-case-list", "missing-list", "offender-list"}  # refusals audited

@@ -36,6 +36,9 @@ PAGE_NEEDS = {
     "/missing/{episode_ref}": Permission.SAFEGUARDING_READ,
     "/offenders/new": Permission.OFFENDER_MANAGE,
     "/offenders/{offender_ref}": Permission.OFFENDER_READ,
+    "/da-cases": Permission.SAFEGUARDING_READ,  # the registers' lists
+    "/missing": Permission.SAFEGUARDING_READ,
+    "/offenders": Permission.OFFENDER_READ,
     "/work": Permission.DUTIES_READ,
     "/work/overdue": Permission.DUTIES_READ,
     "/duties/alerts": Permission.DUTIES_READ,

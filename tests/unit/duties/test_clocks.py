@@ -63,3 +63,14 @@ def test_the_supervisor_sees_a_duty_once_it_is_overdue_past_its_escalation_point
     [item] = overdue_for_supervisor([duty], "sgt.bell", DUE + timedelta(hours=4, seconds=1))
     assert item.duty.duty_id == "D1"
     assert overdue_for_supervisor([duty], "insp.cray", DUE + timedelta(hours=5)) == ()
+
+
+def test_an_alert_long_overdue_counts_days_not_thousands_of_hours() -> None:
+    seen_early = acknowledge(_duty(), by="pc.ames", at=T0)
+    for late, words in (
+        (timedelta(hours=47, minutes=59), "overdue by 47 h 59 min"),
+        (timedelta(hours=48), "overdue by 2 days 0 h"),
+        (timedelta(days=400, hours=5, minutes=30), "overdue by 400 days 5 h"),
+    ):
+        [alert] = owner_alerts([seen_early], "pc.ames", DUE + late)
+        assert alert.reason == words

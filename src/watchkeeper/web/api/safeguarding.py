@@ -140,6 +140,16 @@ def open_case(body: schemas.DaCaseCreate, application: App, actor: SignedIn) -> 
     return _case(application, actor, body.case_ref)
 
 
+StatusQuery = Annotated[str, Query(alias="status", min_length=1, max_length=16)]
+
+
+@router.get("/da-cases")
+def list_cases(application: App, actor: SignedIn,
+               state: StatusQuery = "open") -> schemas.DaCaseListRead:  # fmt: skip
+    """The DA register: cases in a status (open or closed), longest open first, up to 200."""
+    return present.case_list(application.safeguarding.domestic_abuse.list_cases(actor, state))
+
+
 @router.get("/da-cases/{case_ref}")
 def show_case(case_ref: RefPath, application: App, actor: SignedIn) -> schemas.DaCaseRead:
     """The case, every DASH version and its duties."""
@@ -220,6 +230,14 @@ def report_missing(
     return _episode(application, actor, body.episode_ref)
 
 
+@router.get("/missing")
+def list_episodes(application: App, actor: SignedIn,
+                  state: StatusQuery = "open") -> schemas.EpisodeListRead:  # fmt: skip
+    """The missing-persons register: episodes in a status, earliest reported first, each with
+    what is due next (up to 200)."""
+    return present.episode_list(application.safeguarding.missing.list_episodes(actor, state))
+
+
 @router.get("/missing/{episode_ref}")
 def show_episode(episode_ref: RefPath, application: App, actor: SignedIn) -> schemas.EpisodeRead:
     """The episode, its timeline, what is due next and its duties."""
@@ -277,6 +295,13 @@ def register_offender(
     )  # fmt: skip
     application.safeguarding.offenders.register(actor, request)
     return _offender(application, actor, body.offender_ref)
+
+
+@router.get("/offenders")
+def list_offenders(application: App, actor: SignedIn,
+                   state: StatusQuery = "active") -> schemas.OffenderListRead:  # fmt: skip
+    """The register of offenders: active (or ended) registrations, by reference (up to 200)."""
+    return present.offender_list(application.safeguarding.offenders.list_offenders(actor, state))
 
 
 @router.get("/offenders/{offender_ref}")

@@ -12,12 +12,13 @@ from watchkeeper.duties.model import Duty
 from watchkeeper.people.matching import MatchSuggestion
 from watchkeeper.safeguarding.da_records import CaseView, DashOutcome
 from watchkeeper.safeguarding.duty_plan import DutyKind
-from watchkeeper.safeguarding.missing_service import EpisodeView
+from watchkeeper.safeguarding.missing_service import EpisodeRow, EpisodeView
 from watchkeeper.safeguarding.offender_records import OffenderView
 from watchkeeper.safeguarding.offenders import Notification, check_travel_notice
 from watchkeeper.safeguarding.people_service import PersonView
 from watchkeeper.safeguarding.policy import SafeguardingPolicy
-from watchkeeper.safeguarding.ports import DaCase, KnownFact, MatchSuggestionRecord
+from watchkeeper.safeguarding.ports import DaCase, KnownFact, MatchSuggestionRecord, OffenderRecord
+from watchkeeper.safeguarding.service_core import Listing
 from watchkeeper.web.api import safeguarding_schemas as s
 
 # Which page shows the subject of a duty, by duty kind (the registers' own kinds).
@@ -278,3 +279,41 @@ def offender(
         risk_events=[s.RiskEventRead(kind=e.kind.value, name=e.name, at=e.at, detail=e.detail,
                                      by=e.by) for e in f.risk_events],
     )  # fmt: skip
+
+
+def case_list(listing: Listing[DaCase]) -> s.DaCaseListRead:
+    rows = [
+        s.DaCaseRowRead(**_case_summary(c).model_dump(), victim_ref=c.victim_ref,
+                        victim_name=listing.names.get(c.victim_ref), opened_at=c.opened_at)
+        for c in listing.rows
+    ]  # fmt: skip
+    return s.DaCaseListRead(total=listing.total, cases=rows)
+
+
+def episode_list(listing: Listing[EpisodeRow]) -> s.EpisodeListRead:
+    rows = []
+    for row in listing.rows:
+        e = row.record.episode
+        due = None if row.due is None else s.DueRead(kind=row.due[0], due_at=row.due[1],
+                                                      overdue=row.due[2])  # fmt: skip
+        rows.append(s.EpisodeRowRead(
+            episode_ref=row.record.episode_ref, open=e.is_open, risk=e.risk.value,
+            reported_at=e.report.reported_at, found_at=e.found_at,
+            person_ref=e.report.person_ref, name=listing.names.get(e.report.person_ref),
+            is_child=e.is_child, looked_after=e.report.looked_after, next_due=due,
+        ))  # fmt: skip
+    return s.EpisodeListRead(total=listing.total, episodes=rows)
+
+
+def offender_list(listing: Listing[OffenderRecord]) -> s.OffenderListRead:
+    rows = [
+        s.OffenderRowRead(
+            offender_ref=o.offender_ref, status=o.status, risk=o.risk.value,
+            manager_ref=o.manager_ref, person_ref=o.person_ref,
+            name=listing.names.get(o.person_ref), registered_on=o.registered_on,
+            mappa_category=o.mappa.category, mappa_level=o.mappa.level, reactive=o.reactive,
+            no_fixed_abode=o.no_fixed_abode,
+        )
+        for o in listing.rows
+    ]  # fmt: skip
+    return s.OffenderListRead(total=listing.total, offenders=rows)

@@ -319,6 +319,53 @@ class OffenderSummaryRead(BaseModel):
     manager_ref: str
 
 
+class DaCaseRowRead(DaCaseSummaryRead):
+    victim_ref: str
+    victim_name: str | None
+    opened_at: datetime
+
+
+class DaCaseListRead(BaseModel):
+    """One page of the DA register (``total`` counts every case in the status)."""
+
+    total: int
+    cases: list[DaCaseRowRead]
+
+
+class DueRead(BaseModel):
+    kind: str
+    due_at: datetime
+    overdue: bool
+
+
+class EpisodeRowRead(EpisodeSummaryRead):
+    person_ref: str
+    name: str | None
+    is_child: bool
+    looked_after: bool
+    next_due: DueRead | None
+
+
+class EpisodeListRead(BaseModel):
+    total: int
+    episodes: list[EpisodeRowRead]
+
+
+class OffenderRowRead(OffenderSummaryRead):
+    person_ref: str
+    name: str | None
+    registered_on: date
+    mappa_category: int
+    mappa_level: int
+    reactive: bool
+    no_fixed_abode: bool
+
+
+class OffenderListRead(BaseModel):
+    total: int
+    offenders: list[OffenderRowRead]
+
+
 class BirthYearsRead(BaseModel):
     earliest: int
     latest: int

@@ -54,7 +54,7 @@ def sign_in_redirect(request: Request) -> Response:
     """Back to the sign-in page, remembering where the user was going."""
     if request.headers.get("HX-Request"):
         return Response(status_code=401, headers={"HX-Redirect": "/sign-in"})
-    target = request.url.path if request.method == "GET" else "/board"
+    target = request.url.path if request.method == "GET" else "/"
     return RedirectResponse(f"/sign-in?next={quote(target)}", status_code=303)
 
 
@@ -116,5 +116,5 @@ async def form_of(request: Request) -> dict[str, str]:
 def local_redirect(target: str) -> str:
     """Only same-site paths are followed after sign-in (no open redirect)."""
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/board"
+        return "/"  # the role's own starting page (sign_in.home)
     return target

@@ -17,11 +17,15 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def minutes_text(minutes: float | None) -> str:
-    """'1 h 05 min' / '12 min' / '—': how long, for people reading a board at a glance."""
+    """'1 h 05 min' / '12 min' / '3 days 4 h' (from two days on) / '—': how long, for people
+    reading a board at a glance."""
     if minutes is None:
         return "—"
     whole = round(abs(minutes))
     hours, rest = divmod(whole, 60)
+    if hours >= 48:
+        days, hours = divmod(hours, 24)
+        return f"{days} days {hours} h"
     return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
 
 

@@ -14,6 +14,7 @@ from watchkeeper.web.pages import (
     safeguarding_missing,
     safeguarding_offender_file,
     safeguarding_offenders,
+    safeguarding_registers,
     safeguarding_work,
     sign_in,
     soc_armed,
@@ -28,5 +29,5 @@ router = APIRouter(include_in_schema=False)  # pages are HTML, not part of the J
 for module in (sign_in, board, overview, units, dispatch, incident, assessment,
                soc_register, soc_groups, soc_armed,
                safeguarding_offenders, safeguarding_work, safeguarding_da, safeguarding_missing,
-               safeguarding_offender_file):  # fmt: skip
+               safeguarding_offender_file, safeguarding_registers):  # fmt: skip
     router.include_router(module.router)

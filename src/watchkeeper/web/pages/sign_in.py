@@ -8,9 +8,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from watchkeeper.access.model import Actor, Permission
 from watchkeeper.kernel.errors import Unauthenticated
 from watchkeeper.web import security
-from watchkeeper.web.pages.context import form_of, local_redirect, open_page, refusal
+from watchkeeper.web.pages.context import (
+    form_of,
+    local_redirect,
+    open_get_page,
+    open_page,
+    refusal,
+)
 from watchkeeper.web.pages.rendering import render
 
 router = APIRouter()
@@ -25,9 +32,7 @@ def _form(request: Request, next_url: str, username: str = "", problem: str = ""
 
 
 @router.get("/sign-in")
-def sign_in_form(
-    request: Request, next_url: Annotated[str, Query(alias="next")] = "/board"
-) -> Response:
+def sign_in_form(request: Request, next_url: Annotated[str, Query(alias="next")] = "/") -> Response:
     return _form(request, local_redirect(next_url))
 
 
@@ -59,6 +64,30 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
+# Where each role starts: the first page here its permissions allow (the board for the
+# control room, "my work" for public protection, the SOC register for SOC officers, ...).
+HOMES = (
+    (Permission.BACKLOG_READ, "/board"),
+    (Permission.DUTIES_READ, "/work"),
+    (Permission.SOC_READ, "/soc"),
+    (Permission.ARMED_ANALYSIS, "/armed"),
+    (Permission.ASSESSMENT_READ, "/assessment"),
+    (Permission.INTAKE_LOOKUP, "/intake"),
+)
+
+
+def home_for(actor: Actor) -> str | None:
+    """The first page ``actor``'s role may read, or None for a role without pages."""
+    return next((path for needs, path in HOMES if actor.may(needs)), None)
+
+
 @router.get("/")
-def home() -> Response:
-    return RedirectResponse("/board", status_code=303)
+def home(request: Request) -> Response:
+    """The signed-in visitor's starting page; a role without pages is told where its work is."""
+    page = open_get_page(request)
+    if isinstance(page, Response):
+        return page
+    target = home_for(page.actor)
+    if target is None:
+        return render(request, "home.html", page.context())
+    return RedirectResponse(target, status_code=303)
