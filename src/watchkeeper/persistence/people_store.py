@@ -127,6 +127,15 @@ class SqlPeopleStore:
                 found[r.person_ref] = str(PersonName(r.given, r.family))
         return found
 
+    def persons(self, person_refs: Collection[str]) -> dict[str, Person]:
+        """Each person on the index among ``person_refs``, by reference."""
+        wanted = sorted(set(person_refs))
+        rows: list[sa.Row[Any]] = []
+        for start in range(0, len(wanted), _IN_BATCH):
+            batch = wanted[start : start + _IN_BATCH]
+            rows.extend(self._c.execute(sa.select(people).where(people.c.person_ref.in_(batch))))
+        return {p.person_ref: p for p in self._people(rows)}
+
     def get_person(self, person_ref: str) -> Person:
         row = self._c.execute(sa.select(people).where(people.c.person_ref == person_ref)).first()
         if row is None:

@@ -7,7 +7,7 @@ read it (least privilege); the intake summary is all a call handler sees.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,7 +28,7 @@ from watchkeeper.safeguarding.ports import (
     OffenderRecord,
     SafeguardingUnitOfWork,
 )
-from watchkeeper.safeguarding.service_core import RegisterContext, record_write
+from watchkeeper.safeguarding.service_core import LIST_LIMIT, RegisterContext, record_write
 
 DECISIONS = ("same-person", "different")
 RECORDED_AT = "recorded-at"  # the relation of the address a person was recorded at
@@ -84,6 +84,16 @@ def _suggest(
     if address_ref:
         places = frozenset({address_match_key(uow.people.get_address(address_ref))})
     return suggest_matches(person, NominalIndex(candidates, known), today, places=places)
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateReview:
+    """Suggested duplicates waiting for a decision (up to LIST_LIMIT of ``total``), with
+    every person they name."""
+
+    pending: tuple[MatchSuggestionRecord, ...]
+    total: int
+    persons: Mapping[str, Person]
 
 
 class PeopleRegister:
@@ -190,6 +200,18 @@ class PeopleRegister:
             found = uow.people.suggestions("pending")
         ctx.trail.read(actor, "match-suggestion.list", ("match-suggestion", ""))
         return found
+
+    def review_duplicates(self, actor: Actor) -> DuplicateReview:
+        """Pending suggestions, likeliest first, with both people of each pair (an audited
+        read): what an officer needs to decide same person or different."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.PEOPLE_READ, ("match-suggestion", ""))
+        with ctx.uow() as uow:
+            pending = tuple(uow.people.suggestions("pending"))
+            shown = pending[:LIST_LIMIT]
+            persons = uow.people.persons({r for s in shown for r in (s.left_ref, s.right_ref)})
+        ctx.trail.read(actor, "match-suggestion.list", ("match-suggestion", ""))
+        return DuplicateReview(shown, len(pending), persons)
 
     def decide_suggestion(
         self, actor: Actor, suggestion_id: int, decision: str, rationale: str

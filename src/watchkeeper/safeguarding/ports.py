@@ -143,6 +143,9 @@ class PeopleStore(Protocol):
     def names_of(self, person_refs: Collection[str]) -> dict[str, str]:
         """person_ref -> primary name, for those on the index (lists show names, not refs)."""
 
+    def persons(self, person_refs: Collection[str]) -> dict[str, Person]:
+        """person_ref -> Person, for those on the index."""
+
     def get_person(self, person_ref: str) -> Person:
         """Raises NotFound."""
 

@@ -39,6 +39,7 @@ PAGE_NEEDS = {
     "/da-cases": Permission.SAFEGUARDING_READ,  # the registers' lists
     "/missing": Permission.SAFEGUARDING_READ,
     "/offenders": Permission.OFFENDER_READ,
+    "/duplicates": Permission.PEOPLE_READ,  # suggested duplicates on the nominal index
     "/work": Permission.DUTIES_READ,
     "/work/overdue": Permission.DUTIES_READ,
     "/duties/alerts": Permission.DUTIES_READ,

@@ -98,3 +98,38 @@ def test_each_role_starts_on_a_page_it_may_read(signed_in) -> None:
         assert (landed.status_code, landed.url.path) == (200, start), role
     no_pages = signed_in(Role.ADMINISTRATOR).get("/").text
     assert 'id="no-pages"' in no_pages and "/api/openapi.json" in no_pages
+
+
+def test_an_officer_decides_a_suggested_duplicate_from_the_page_and_nothing_is_merged(
+    signed_in,
+) -> None:
+    """Two records of one Rhys Cooper (a typo and the same birth date) are suggested; the
+    page shows both side by side with the reasons; a decision without a rationale is refused
+    (nothing recorded); with one it is recorded and the pair leaves the list, both records
+    still there. A supervisor may look but not decide."""
+    ppo = signed_in(Role.PUBLIC_PROTECTION)
+    for ref, given in (("P-1", "Rhys"), ("P-2", "Rhyss")):
+        body = {"person_ref": ref, "names": [{"given": given, "family": "Cooper"}],
+                "date_of_birth": "1990-03-04"}  # fmt: skip
+        ok(ppo.post("/api/people", json=body), 201)
+    page = ppo.get("/duplicates")
+    assert page.status_code == 200 and "1 waiting for a decision" in page.text
+    row = page.text.split('id="duplicate-list"')[1]
+    assert ">Rhyss Cooper<" in row and ">Rhys Cooper<" in row and "born 1990-03-04" in row
+    assert "date of birth matches" in row
+    suggestion_id = re.search(r'name="suggestion_id" value="(\d+)"', row).group(1)
+    decide = {"suggestion_id": suggestion_id, "decision": "same-person"}
+    blank = ppo.post("/duplicates/decision", data=decide | {"rationale": "  "})
+    assert blank.status_code == 400 and "Rationale is required" in blank.text
+    assert len(ok(ppo.get("/api/match-suggestions"))) == 1  # still waiting
+    supervisor = signed_in(Role.SUPERVISOR)
+    assert supervisor.get("/duplicates").status_code == 200
+    assert 'action="/duplicates/decision"' not in supervisor.get("/duplicates").text
+    denied = supervisor.post("/duplicates/decision", data=decide | {"rationale": "same DOB"})
+    assert denied.status_code == 403
+    done = ppo.post("/duplicates/decision", data=decide | {"rationale": "same DOB, typo"},
+                    follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"] == "/duplicates?done=decided"
+    after = ppo.get(done.headers["location"]).text
+    assert "Decision recorded; nothing was merged." in after and "No suggestions waiting." in after
+    assert ok(ppo.get("/api/people/P-2"))["names"] == ["Rhyss Cooper"]  # not merged
