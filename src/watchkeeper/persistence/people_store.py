@@ -258,17 +258,25 @@ class SqlPeopleStore:
         )  # fmt: skip
         return True
 
-    def suggestions(self, decision: str = "pending") -> Sequence[MatchSuggestionRecord]:
+    def suggestions(
+        self, decision: str = "pending", limit: int | None = None
+    ) -> Sequence[MatchSuggestionRecord]:
         rows = self._c.execute(
             sa.select(match_suggestions)
             .where(match_suggestions.c.decision == decision)
             .order_by(match_suggestions.c.score.desc(), match_suggestions.c.id)
+            .limit(limit)
         )
         return [
             MatchSuggestionRecord(r.id, r.left_ref, r.right_ref, r.score, tuple(r.reasons),
                                   r.decision, r.decided_by, r.rationale)
             for r in rows
         ]  # fmt: skip
+
+    def count_suggestions(self, decision: str = "pending") -> int:
+        where = match_suggestions.c.decision == decision
+        query = sa.select(sa.func.count()).select_from(match_suggestions).where(where)
+        return int(self._c.execute(query).scalar_one())
 
     def decide_suggestion(
         self, suggestion_id: int, decision: str, by: str, rationale: str, at: datetime

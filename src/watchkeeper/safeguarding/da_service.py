@@ -282,10 +282,10 @@ class DomesticAbuseRegister:
     ) -> Listing[DaCase]:
         """The register's cases in ``status`` (open or closed), longest open first, with the
         victims' names (a read of personal data: audited)."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.SAFEGUARDING_READ, ("da-case-list", status[:64]))
         if status not in ("open", "closed"):
             raise InputError(f"case status {status!r} is not open or closed (field: status)")
-        ctx = self._ctx
-        ctx.trail.authorise(actor, Permission.SAFEGUARDING_READ, ("da-case-list", status))
         with ctx.uow() as uow:
             cases, total = uow.domestic_abuse.cases_with_status(status, limit)
             names = uow.people.names_of({c.victim_ref for c in cases})

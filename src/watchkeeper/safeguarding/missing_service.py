@@ -218,10 +218,10 @@ class MissingRegister:
     ) -> Listing[EpisodeRow]:
         """The register's episodes in ``status`` (open or closed), reported earliest first,
         each with what is due next and whether it is overdue (an audited read)."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.SAFEGUARDING_READ, ("missing-list", status[:64]))
         if status not in ("open", "closed"):
             raise InputError(f"episode status {status!r} is not open or closed (field: status)")
-        ctx = self._ctx
-        ctx.trail.authorise(actor, Permission.SAFEGUARDING_READ, ("missing-list", status))
         with ctx.uow() as uow:
             records, total = uow.missing.episodes_with_status(status, limit)
             names = uow.people.names_of({r.episode.report.person_ref for r in records})

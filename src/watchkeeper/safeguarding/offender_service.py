@@ -308,10 +308,10 @@ class OffenderRegister:
     ) -> Listing[OffenderRecord]:
         """The register's offenders in ``status`` (active or ended), by reference, with their
         names (an audited read of public protection data)."""
+        ctx = self._ctx
+        ctx.trail.authorise(actor, Permission.OFFENDER_READ, ("offender-list", status[:64]))
         if status not in ("active", "ended"):
             raise InputError(f"offender status {status!r} is not active or ended (field: status)")
-        ctx = self._ctx
-        ctx.trail.authorise(actor, Permission.OFFENDER_READ, ("offender-list", status))
         with ctx.uow() as uow:
             found, total = uow.offenders.offenders_with_status(status, limit)
             names = uow.people.names_of({o.person_ref for o in found})

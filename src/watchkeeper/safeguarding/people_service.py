@@ -207,11 +207,11 @@ class PeopleRegister:
         ctx = self._ctx
         ctx.trail.authorise(actor, Permission.PEOPLE_READ, ("match-suggestion", ""))
         with ctx.uow() as uow:
-            pending = tuple(uow.people.suggestions("pending"))
-            shown = pending[:LIST_LIMIT]
+            shown = tuple(uow.people.suggestions("pending", LIST_LIMIT))
+            total = uow.people.count_suggestions("pending")
             persons = uow.people.persons({r for s in shown for r in (s.left_ref, s.right_ref)})
         ctx.trail.read(actor, "match-suggestion.list", ("match-suggestion", ""))
-        return DuplicateReview(shown, len(pending), persons)
+        return DuplicateReview(shown, total, persons)
 
     def decide_suggestion(
         self, actor: Actor, suggestion_id: int, decision: str, rationale: str

@@ -175,7 +175,12 @@ class PeopleStore(Protocol):
                        reasons: Sequence[str], at: datetime) -> bool:  # fmt: skip
         """Store a pending suggestion; False if this pair was already suggested."""
 
-    def suggestions(self, decision: str = "pending") -> Sequence[MatchSuggestionRecord]: ...
+    def suggestions(
+        self, decision: str = "pending", limit: int | None = None
+    ) -> Sequence[MatchSuggestionRecord]:
+        """Suggestions with ``decision``, likeliest first (at most ``limit``)."""
+
+    def count_suggestions(self, decision: str = "pending") -> int: ...
     def decide_suggestion(self, suggestion_id: int, decision: str, by: str,
                           rationale: str, at: datetime) -> None:  # fmt: skip
         """Raises NotFound; refuses a decided suggestion (DomainRuleViolation)."""

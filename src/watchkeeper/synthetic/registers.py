@@ -20,7 +20,7 @@ import numpy as np
 from watchkeeper.access.model import Actor
 from watchkeeper.kernel.clock import FixedClock
 from watchkeeper.people.addresses import Address
-from watchkeeper.people.model import Person, PersonName
+from watchkeeper.people.model import BirthYears, Person, PersonName
 from watchkeeper.safeguarding.da_records import NewDaCase
 from watchkeeper.safeguarding.forms import bundled_form
 from watchkeeper.safeguarding.missing_service import NewMissingReport
@@ -61,6 +61,7 @@ class _History:
         self.cal, self.now = cal, now
         self.rng = np.random.default_rng(np.random.SeedSequence([seed, 5]))
         self.steps: list[SeedStep] = []
+        self.people: list[tuple[Person, Address]] = []  # everyone recorded, with their home
         self.count = 0
         form = bundled_form("dash-police-2009.toml")
         self.dash_keys = [q.key for sec in form.sections if sec.scored for q in sec.questions]
@@ -82,6 +83,7 @@ class _History:
         dob = self.now.date() - timedelta(days=365 * years + int(self.rng.integers(1, 360)))
         name = PersonName(str(self.rng.choice(FIRST_NAMES)), str(self.rng.choice(SURNAMES)))
         p = Person(ref, (name,), dob)
+        self.people.append((p, home))
         at = self.add(at, PPO, lambda sg, a: sg.people.record_person(a, p))
         return ref, self.add(
             at, PPO, lambda sg, a: sg.people.link_address(a, ref, home.address_ref, "lives-at")
@@ -277,7 +279,48 @@ def register_history(
         _offender(h)
     if showcase is not None:
         _showcase(h, showcase)
+    _re_recorded(h)
     return sorted(h.steps, key=lambda s: s.at)
+
+
+def _re_recorded(h: _History) -> None:
+    """A few people recorded a second time, as a force's records have them: a given name
+    typed with a letter doubled, a date of birth with day and month swapped, and no date at
+    all but an apparent age, recorded at their home. Each becomes a suggested duplicate for
+    an officer to decide (the /duplicates page); nothing is merged."""
+
+    def swappable(person: Person) -> bool:
+        dob = person.date_of_birth
+        return dob is not None and dob.day <= 12 and dob.day != dob.month
+
+    swaps = [i for i, (p, _) in enumerate(h.people) if swappable(p)]
+    if len(h.people) < 3 or not swaps:
+        return
+    swapped = int(h.rng.choice(swaps))
+    rest = [i for i in range(len(h.people)) if i != swapped]
+    typed, aged = (int(i) for i in h.rng.choice(rest, size=2, replace=False))
+    today = h.now.date()
+    for kind, index in (("typo", typed), ("transposed", swapped), ("apparent-age", aged)):
+        original, home = h.people[index]
+        name, dob = original.primary_name, original.date_of_birth
+        assert dob is not None  # the demo's people all have one
+        if kind == "typo":
+            again = Person(
+                h.ref("demo-p"), (PersonName(name.given + name.given[-1], name.family),), dob
+            )
+        elif kind == "transposed":
+            again = Person(h.ref("demo-p"), (name,), date(dob.year, dob.day, dob.month))
+        else:
+            age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+            years = BirthYears.from_apparent_age(max(0, age - 4), age + 4, today)
+            again = Person(h.ref("demo-p"), (name,), estimated_birth=years)
+        at = h.now - timedelta(hours=float(h.rng.uniform(1, 48)))
+        where = home.address_ref if kind == "apparent-age" else None
+        h.add(at, PPO, _recorded_again(again, where))
+
+
+def _recorded_again(person: Person, address_ref: str | None) -> Action:
+    return lambda sg, a: sg.people.record_person(a, person, address_ref)
 
 
 def seed_registers(sg: Safeguarding, actors: Mapping[str, Actor], steps: list[SeedStep]) -> int:

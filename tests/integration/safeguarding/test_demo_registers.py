@@ -53,3 +53,11 @@ def test_the_showcase_address_shows_all_three_registers_at_intake_and_work_is_ov
         "registered-offender",
     }
     assert app.safeguarding.duties.overdue(SUPERVISOR)  # the demo has late work to push
+    # Three people recorded a second time (a typed name, a swapped date, an apparent age at
+    # their home) wait as suggested duplicates, each naming why.
+    pending = app.safeguarding.people.pending_suggestions(ACTORS["ppo"])
+    assert len(pending) >= 3
+    reasons = {r for s in pending for r in s.reasons}
+    assert "date of birth matches with day and month transposed" in reasons
+    assert "known at the same address" in reasons
+    assert any(r.startswith("apparent age fits") for r in reasons)

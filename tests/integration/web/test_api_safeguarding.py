@@ -358,6 +358,10 @@ def test_each_register_lists_its_open_records_with_names_to_the_roles_that_may_s
     assert ok(ppo.get("/api/offenders", params={"status": "ended"}))["total"] == 0
 
     refused(ppo.get("/api/missing", params={"status": "lost"}), 422, "status")
+    decision = {"decision": "different", "rationale": "r"}
+    refused(ppo.post("/api/match-suggestions/2147483647/decision", json=decision), 404)
+    beyond = ppo.post("/api/match-suggestions/2147483648/decision", json=decision)
+    assert beyond.status_code == 422  # past the id column's range: refused, not a 500
     supervisor, handler = signed_in(Role.SUPERVISOR), signed_in(Role.CALL_HANDLER)
     assert ok(supervisor.get("/api/missing"))["total"] == 1
     refused(supervisor.get("/api/offenders"), 403, "may not")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from tests.integration.web.safeguarding_seed import (
     SUPERVISOR,
     ok,
@@ -18,6 +19,7 @@ from tests.integration.web.safeguarding_seed import (
 )
 
 from watchkeeper.access.model import Role
+from watchkeeper.persistence.tables import audit_log
 
 
 def _rows(html: str) -> list[str]:
@@ -101,7 +103,7 @@ def test_each_role_starts_on_a_page_it_may_read(signed_in) -> None:
 
 
 def test_an_officer_decides_a_suggested_duplicate_from_the_page_and_nothing_is_merged(
-    signed_in,
+    signed_in, application
 ) -> None:
     """Two records of one Rhys Cooper (a typo and the same birth date) are suggested; the
     page shows both side by side with the reasons; a decision without a rationale is refused
@@ -133,3 +135,11 @@ def test_an_officer_decides_a_suggested_duplicate_from_the_page_and_nothing_is_m
     after = ppo.get(done.headers["location"]).text
     assert "Decision recorded; nothing was merged." in after and "No suggestions waiting." in after
     assert ok(ppo.get("/api/people/P-2"))["names"] == ["Rhyss Cooper"]  # not merged
+    for bad in ("2147483648", "\u0661", "-1", "0"):  # past the id column, non-ASCII, not one
+        refused_id = ppo.post("/duplicates/decision", data=decide | {"suggestion_id": bad,
+                                                                     "rationale": "r"})  # fmt: skip
+        assert refused_id.status_code == 400 and "suggestion_id" in refused_id.text, bad
+    with application.engine.connect() as c:
+        audited = {(r.username, r.action) for r in c.execute(sa.select(audit_log))}
+    assert (Role.PUBLIC_PROTECTION.value, "match-suggestion.list") in audited
+    assert (Role.PUBLIC_PROTECTION.value, "match-suggestion.decide") in audited

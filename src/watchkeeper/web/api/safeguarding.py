@@ -102,7 +102,7 @@ def pending_suggestions(application: App, actor: SignedIn) -> list[schemas.Sugge
 
 @router.post("/match-suggestions/{suggestion_id}/decision")
 def decide_suggestion(
-    suggestion_id: Annotated[int, Path(ge=1, le=2**62)],
+    suggestion_id: Annotated[int, Path(ge=1, le=2**31 - 1)],  # the id column: int4 on PostgreSQL
     body: schemas.SuggestionDecisionCreate,
     application: App,
     actor: SignedIn,

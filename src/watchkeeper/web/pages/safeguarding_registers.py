@@ -26,6 +26,7 @@ from watchkeeper.web.pages.rendering import render
 from watchkeeper.web.pages.safeguarding_common import _context
 
 router = APIRouter()
+MAX_SUGGESTION_ID = 2**31 - 1
 
 # Each register: its heading, the statuses it lists (the first is the default) and its reader.
 _REGISTERS: dict[str, tuple[str, tuple[str, ...], Callable[[Safeguarding, Actor, str], Listing[Any]]]] = {
@@ -95,7 +96,8 @@ async def decide_duplicate(request: Request) -> Response:
     try:
         form = await form_of(request)
         raw = forms.text(form, "suggestion_id", "Suggestion")
-        if not raw.isdecimal() or len(raw) > 18:
+        # ASCII digits, within the id column's range (a 32-bit integer on PostgreSQL).
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_SUGGESTION_ID:
             raise InputError(
                 f"suggestion {raw!r} is not a suggestion number (field: suggestion_id)"
             )
