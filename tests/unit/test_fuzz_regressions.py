@@ -82,6 +82,9 @@ def test_a_header_with_broken_quoting_is_refused_before_anything_is_read(
         ("opened", {"source": "999", "location": {"text": "x", "lat": "n"}, "category": "c"}, "location"),
         ("thrive-assessed", {"ratings": ["threat"]}, "ratings"),
         ("thrive-assessed", {"ratings": {"threat": {"level": "high"}}}, "ratings"),
+        # found later (fuzz_entry_document, CI of 2026-11-27): a rationale that is not text
+        ("thrive-assessed", {"ratings": {"threat": {"level": "high", "rationale": {}}}}, "ratings"),
+        ("thrive-assessed", {"ratings": {"threat": {"level": "high", "rationale": 3}}}, "ratings"),
         ("appointment-booked", {"appointment_at": 20260101}, "appointment_at"),
         ("appointment-booked", {"appointment_at": "tomorrow"}, "appointment_at"),
         ("struck", {"target_seq": "3", "reason": "wrong"}, "target_seq"),

@@ -340,10 +340,12 @@ def _decode(name: str, value: Any, cls: type[EntryPayload]) -> Any:
     if name in {"appointment_at"}:
         return datetime.fromisoformat(value)
     if name == "ratings":
-        return {
-            ThriveElement(k): ThriveRating(Level(v["level"]), v["rationale"])
-            for k, v in value.items()
-        }
+        ratings = {}
+        for k, v in value.items():
+            if not isinstance(v["rationale"], str):  # the payload's own check strips it
+                raise TypeError("a THRIVE rationale is text")
+            ratings[ThriveElement(k)] = ThriveRating(Level(v["level"]), v["rationale"])
+        return ratings
     target = _FIELD_TYPES.get(name)
     if target is Location or target is Caller:
         return target(**value)
