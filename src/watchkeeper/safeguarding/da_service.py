@@ -43,6 +43,7 @@ from watchkeeper.safeguarding.service_core import (
     Listing,
     RegisterContext,
     current_assignment,
+    read_listing,
     record_write,
 )
 
@@ -282,15 +283,16 @@ class DomesticAbuseRegister:
     ) -> Listing[DaCase]:
         """The register's cases in ``status`` (open or closed), longest open first, with the
         victims' names (a read of personal data: audited)."""
-        ctx = self._ctx
-        ctx.trail.authorise(actor, Permission.SAFEGUARDING_READ, ("da-case-list", status[:64]))
-        if status not in ("open", "closed"):
-            raise InputError(f"case status {status!r} is not open or closed (field: status)")
-        with ctx.uow() as uow:
-            cases, total = uow.domestic_abuse.cases_with_status(status, limit)
-            names = uow.people.names_of({c.victim_ref for c in cases})
-        ctx.trail.read(actor, "da-case.list", ("da-case-list", status))
-        return Listing(tuple(cases), total, names)
+        return read_listing(
+            self._ctx,
+            actor,
+            Permission.SAFEGUARDING_READ,
+            "da-case",
+            status,
+            statuses=("open", "closed"),
+            read=lambda uow: uow.domestic_abuse.cases_with_status(status, limit),
+            person_of=lambda case: case.victim_ref,
+        )
 
     def show_case(self, actor: Actor, case_ref: str, reason: str | None = None) -> CaseView:
         """The case, every DASH version and its duties (a read of personal data: audited)."""

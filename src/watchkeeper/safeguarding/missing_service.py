@@ -41,6 +41,7 @@ from watchkeeper.safeguarding.service_core import (
     Listing,
     RegisterContext,
     current_assignment,
+    read_listing,
     record_write,
 )
 
@@ -219,21 +220,24 @@ class MissingRegister:
         """The register's episodes in ``status`` (open or closed), reported earliest first,
         each with what is due next and whether it is overdue (an audited read)."""
         ctx = self._ctx
-        ctx.trail.authorise(actor, Permission.SAFEGUARDING_READ, ("missing-list", status[:64]))
-        if status not in ("open", "closed"):
-            raise InputError(f"episode status {status!r} is not open or closed (field: status)")
-        with ctx.uow() as uow:
-            records, total = uow.missing.episodes_with_status(status, limit)
-            names = uow.people.names_of({r.episode.report.person_ref for r in records})
+        listing = read_listing(
+            ctx,
+            actor,
+            Permission.SAFEGUARDING_READ,
+            "missing",
+            status,
+            statuses=("open", "closed"),
+            read=lambda uow: uow.missing.episodes_with_status(status, limit),
+            person_of=lambda record: record.episode.report.person_ref,
+        )
         now = ctx.clock.now()
         rows = []
-        for record in records:
+        for record in listing.rows:
             due = next_due(record.episode, now, ctx.policy.missing)
             rows.append(
                 EpisodeRow(record, (due.kind.value, due.due_at, due.overdue) if due else None)
             )
-        ctx.trail.read(actor, "missing.list", ("missing-list", status))
-        return Listing(tuple(rows), total, names)
+        return Listing(tuple(rows), listing.total, listing.names)
 
     def show(self, actor: Actor, episode_ref: str, reason: str | None = None) -> EpisodeView:
         """The episode, its timeline, what is due next and its duties (audited read)."""

@@ -55,6 +55,7 @@ from watchkeeper.safeguarding.service_core import (
     Listing,
     RegisterContext,
     current_assignment,
+    read_listing,
     record_write,
 )
 
@@ -308,15 +309,16 @@ class OffenderRegister:
     ) -> Listing[OffenderRecord]:
         """The register's offenders in ``status`` (active or ended), by reference, with their
         names (an audited read of public protection data)."""
-        ctx = self._ctx
-        ctx.trail.authorise(actor, Permission.OFFENDER_READ, ("offender-list", status[:64]))
-        if status not in ("active", "ended"):
-            raise InputError(f"offender status {status!r} is not active or ended (field: status)")
-        with ctx.uow() as uow:
-            found, total = uow.offenders.offenders_with_status(status, limit)
-            names = uow.people.names_of({o.person_ref for o in found})
-        ctx.trail.read(actor, "offender.list", ("offender-list", status))
-        return Listing(tuple(found), total, names)
+        return read_listing(
+            self._ctx,
+            actor,
+            Permission.OFFENDER_READ,
+            "offender",
+            status,
+            statuses=("active", "ended"),
+            read=lambda uow: uow.offenders.offenders_with_status(status, limit),
+            person_of=lambda offender: offender.person_ref,
+        )
 
     def caseload(self, actor: Actor, manager_ref: str) -> CaseloadStatus:
         """A manager's caseload against the configured warning threshold (a count only)."""

@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 
 from watchkeeper.access.audit import audit_event
 from watchkeeper.access.audit_service import AuditTrail
-from watchkeeper.access.model import Actor
+from watchkeeper.access.model import Actor, Permission
 from watchkeeper.duties.lifecycle import cancel, complete, create_duty
 from watchkeeper.duties.model import Duty
 from watchkeeper.kernel.clock import Clock
@@ -68,6 +68,34 @@ class RegisterContext:
         """The last instant of a calendar date in the force's time zone (a statutory 'by')."""
         local = datetime.combine(day + timedelta(days=1), time(0), self.policy.timezone)
         return local - timedelta(microseconds=1)
+
+
+def read_listing(
+    ctx: RegisterContext,
+    actor: Actor,
+    permission: Permission,
+    register: str,
+    status: str,
+    *,
+    statuses: tuple[str, ...],
+    read: Callable[[SafeguardingUnitOfWork], tuple[Sequence[T], int]],
+    person_of: Callable[[T], str],
+) -> Listing[T]:
+    """One page of a register's list, as every register reads it: authorised first (a
+    refusal is audited whatever the status), the status checked against ``statuses``, the
+    rows and their people's names read in one transaction, then the read audited as
+    ``<register>.list`` on ``<register>-list / status``."""
+    record = (f"{register}-list", status[:64])
+    ctx.trail.authorise(actor, permission, record)
+    if status not in statuses:
+        raise InputError(
+            f"{register} status {status!r} is not {' or '.join(statuses)} (field: status)"
+        )
+    with ctx.uow() as uow:
+        rows, total = read(uow)
+        names = uow.people.names_of({person_of(row) for row in rows})
+    ctx.trail.read(actor, f"{register}.list", record)
+    return Listing(tuple(rows), total, names)
 
 
 def record_write(
